@@ -1,0 +1,7 @@
+"""The application layer: ProgramLedger and what its commands return."""
+
+from ledger.application.ledger import ProgramLedger
+from ledger.application.replay import ProgramAsOf
+from ledger.application.service import CommandResult
+
+__all__ = ["CommandResult", "ProgramAsOf", "ProgramLedger"]

@@ -1,0 +1,158 @@
+"""The service core: serialised command execution, loading, citing decisions, and results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ledger.domain.base import LedgerAggregate
+from ledger.domain.benefit import Benefit
+from ledger.domain.decision import Decision
+from ledger.domain.dependency import Dependency
+from ledger.domain.errors import ConcurrencyConflict, NotFound, PreconditionFailed
+from ledger.domain.program import Program
+from ledger.domain.project import Project
+from ledger.domain.resource import SharedResource
+from ledger.domain.risk import Risk
+from ledger.settings import APPLICATION_NAME, EVENTS_TABLE, Settings
+
+AGGREGATE_CLASSES: tuple[type[LedgerAggregate], ...] = (
+    Program, Project, Dependency, SharedResource, Benefit, Risk, Decision,
+)
+TAggregate = TypeVar("TAggregate", bound=LedgerAggregate)
+
+
+class DateAsISO(Transcoding):
+    """Calendar dates (planned finish, needed-by, target date) as ISO strings."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command returns: the aggregate it acted on, its new version, and the position."""
+
+    id: UUID
+    version: int
+    position: int
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class LedgerService(Application[UUID]):
+    """Runs each command in one transaction that holds the event store's write lock.
+
+    eventsourcing-sqlalchemy locks the events table on every insert anyway; taking that lock
+    at the start of the command instead of at its end makes load → check → save atomic, so
+    rules that span aggregates (no cycles, closed programs, cited decisions) hold under any
+    number of concurrent writers, and recorded times rise with positions. The optimistic
+    version check stays as a second line of defence, with a bounded retry.
+    """
+
+    name = APPLICATION_NAME
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.snapshotting_intervals = {  # type: ignore[misc]
+            cls: self.settings.snapshot_interval for cls in AGGREGATE_CLASSES
+        }
+        super().__init__(env=self.settings.to_eventsourcing_env())
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @property
+    def dialect(self) -> str:
+        return str(self.recorder.datastore.engine.dialect.name)  # type: ignore[attr-defined]
+
+    @contextmanager
+    def serialised_transaction(self) -> Iterator[Session]:
+        """A write transaction that holds the events table's lock from its first statement."""
+        datastore = self.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.transaction(commit=True) as session:
+            if self.dialect == "postgresql":
+                session.execute(text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))
+            yield session
+
+    def run(
+        self,
+        command: Callable[[], Sequence[LedgerAggregate]],
+        extra: dict[str, str] | None = None,
+    ) -> CommandResult:
+        """Load, act and save atomically; the first aggregate returned is the command's subject."""
+        for _attempt in range(self.settings.command_retries):
+            try:
+                with self.serialised_transaction():
+                    aggregates = command()
+                    recordings = self.save(*aggregates)
+            except IntegrityError:
+                continue
+            subject = aggregates[0]
+            return CommandResult(
+                id=subject.id,
+                version=subject.version,
+                position=max(r.notification.id for r in recordings),
+                extra=extra or {},
+            )
+        raise ConcurrencyConflict(
+            f"other writers kept changing the same records; gave up after "
+            f"{self.settings.command_retries} attempts, so retry the request"
+        )
+
+    def load(
+        self, aggregate_id: UUID, cls: type[TAggregate], if_match: int | None = None
+    ) -> TAggregate:
+        """Get an aggregate of the given class, honouring an expected version (If-Match)."""
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {_kind(cls)} with id {aggregate_id}")
+        if if_match is not None and aggregate.version != if_match:
+            raise PreconditionFailed(
+                f"{_kind(cls)} {aggregate_id} is at version {aggregate.version}, not {if_match}; "
+                "read it again and retry with the current version"
+            )
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
+    def open_program(self, program_id: UUID) -> Program:
+        """The program, which must still accept commands for its components."""
+        program = self.load(program_id, Program)
+        program.require_open()
+        return program
+
+    def cited_decision(self, decision_id: UUID | None, program: Program) -> Decision | None:
+        """The decision a command cites, which must be a decision of the same program."""
+        if decision_id is None:
+            return None
+        program.require_component("decision", decision_id, "decision_id")
+        return self.load(decision_id, Decision)
+
+    def active_edges(self, program: Program) -> list[tuple[UUID, UUID]]:
+        """(provider, consumer) for every dependency of the program that is not withdrawn."""
+        dependencies = [self.load(i, Dependency) for i in program.component_ids("dependency")]
+        return [d.edge for d in dependencies if d.is_active]
+
+
+def _kind(cls: type[Any]) -> str:
+    return "resource" if cls is SharedResource else cls.__name__.lower()

@@ -1,0 +1,1 @@
+"""The program-management domain: aggregates, their events and their invariants. No I/O."""

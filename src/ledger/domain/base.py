@@ -1,0 +1,132 @@
+"""What every Ledger aggregate and event shares: provenance metadata and the guard helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Self
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from ledger.domain.errors import InvalidInput
+
+# Clients' clocks drift; a fact may be stamped this far ahead of ours and still count as "now".
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who records a fact, and which request and earlier event led to it."""
+
+    actor: str
+    correlation_id: str | None = None
+    causation_id: str | None = None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_effective_at(effective_at: datetime | None, now: datetime) -> datetime:
+    """Default effective time to the recording time; refuse naive or future times."""
+    if effective_at is None:
+        return now
+    if effective_at.tzinfo is None:
+        raise InvalidInput("effective_at", "give a time zone, for example 2025-03-01T00:00:00Z")
+    if effective_at > now + MAX_CLOCK_SKEW:
+        raise InvalidInput(
+            "effective_at",
+            f"{effective_at.isoformat()} lies in the future; a fact can only be recorded "
+            "once it is true",
+        )
+    return effective_at.astimezone(UTC)
+
+
+def require_text(field: str, value: str | None) -> str:
+    """Return the stripped text, or raise if it is missing or blank."""
+    if value is None or not value.strip():
+        raise InvalidInput(field, "is required and may not be blank")
+    return value.strip()
+
+
+def require_month(field: str, month: str) -> str:
+    if not MONTH_PATTERN.match(month):
+        raise InvalidInput(field, f"'{month}' is not a month; use YYYY-MM, for example 2025-07")
+    return month
+
+
+def require_choice(field: str, value: str, choices: frozenset[str]) -> str:
+    if value not in choices:
+        raise InvalidInput(field, f"'{value}' is not one of: {', '.join(sorted(choices))}")
+    return value
+
+
+def require_order(first: str, first_date: date, second: str, second_date: date) -> None:
+    if second_date < first_date:
+        raise InvalidInput(second, f"must not be before {first} ({first_date.isoformat()})")
+
+
+class LedgerAggregate(Aggregate):
+    """Base aggregate: every event carries actor, reason, effective time and causality."""
+
+    class Event(Aggregate.Event):
+        actor: str
+        reason: str | None
+        effective_at: datetime
+        correlation_id: str | None
+        causation_id: str | None
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    @classmethod
+    def _start(
+        cls,
+        event_class: type[LedgerAggregate.Created],
+        by: Provenance,
+        *,
+        id: UUID | None = None,  # noqa: A002 - the library's own keyword
+        reason: str | None = None,
+        effective_at: datetime | None = None,
+        **fields: Any,
+    ) -> Self:
+        """Create the aggregate by recording its first event."""
+        now = utc_now()
+        return cls._create(
+            event_class,  # type: ignore[arg-type]
+            id=id,
+            timestamp=now,
+            **_metadata(by, reason, check_effective_at(effective_at, now)),
+            **fields,
+        )
+
+    def _record(
+        self,
+        event_class: type[LedgerAggregate.Event],
+        by: Provenance,
+        *,
+        reason: str | None = None,
+        effective_at: datetime | None = None,
+        **fields: Any,
+    ) -> None:
+        """Record a further event; guards have already run, so this only records."""
+        now = utc_now()
+        self.trigger_event(
+            event_class,
+            timestamp=now,
+            **_metadata(by, reason, check_effective_at(effective_at, now)),
+            **fields,
+        )
+
+
+def _metadata(by: Provenance, reason: str | None, effective_at: datetime) -> dict[str, Any]:
+    return {
+        "actor": by.actor,
+        "reason": reason.strip() if reason and reason.strip() else None,
+        "effective_at": effective_at,
+        "correlation_id": by.correlation_id,
+        "causation_id": by.causation_id,
+    }

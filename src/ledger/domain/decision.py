@@ -1,0 +1,196 @@
+"""Decision: the governance record of a choice, its options, trade-offs and outcome."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Self
+from uuid import UUID
+
+from ledger.domain.base import LedgerAggregate, Provenance, require_choice, require_text
+from ledger.domain.errors import InvalidInput, InvariantViolated
+
+AFFECTED_KINDS = ("project", "benefit", "risk", "dependency", "resource")
+VERDICTS = frozenset({"as_expected", "better", "worse", "inconclusive"})
+
+
+def decision_option(
+    key: str,
+    summary: str,
+    pros: list[str] | None = None,
+    cons: list[str] | None = None,
+    expected_impact: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One option as events store it; expected_impact.benefits maps benefit id → delta."""
+    impact = expected_impact or {}
+    return {
+        "key": require_text("options.key", key),
+        "summary": require_text("options.summary", summary),
+        "pros": [p.strip() for p in pros or [] if p.strip()],
+        "cons": [c.strip() for c in cons or [] if c.strip()],
+        "expected_impact": {
+            "cost": float(impact.get("cost") or 0),
+            "schedule_days": int(impact.get("schedule_days") or 0),
+            "benefits": {str(k): float(v) for k, v in (impact.get("benefits") or {}).items()},
+        },
+    }
+
+
+class Decision(LedgerAggregate):
+    """A governance decision: what was asked, the options, the choice and what was given up."""
+
+    class DecisionRecorded(LedgerAggregate.Created):
+        program_id: UUID
+        title: str
+        question: str
+        forum: str
+        authority: str
+        options: list[dict[str, Any]]
+        chosen_option: str
+        rationale: str
+        tradeoffs: str
+        evidence: list[str]
+        affects: dict[str, list[UUID]]
+        review_by: date | None
+
+    class DecisionSuperseded(LedgerAggregate.Event):
+        by_decision_id: UUID
+
+        def apply(self, decision: Any) -> None:
+            decision.superseded_by = self.by_decision_id
+
+    class DecisionOutcomeReviewed(LedgerAggregate.Event):
+        verdict: str
+        summary: str
+        evidence: list[str]
+
+        def apply(self, decision: Any) -> None:
+            decision.outcome_verdicts.append(self.verdict)
+
+    def __init__(
+        self,
+        program_id: UUID,
+        title: str,
+        chosen_option: str,
+        affects: dict[str, list[UUID]],
+        effective_at: datetime,
+    ) -> None:
+        self.program_id = program_id
+        self.title = title
+        self.chosen_option = chosen_option
+        self.affects = {kind: list(ids) for kind, ids in affects.items()}
+        self.taken_at = effective_at
+        self.superseded_by: UUID | None = None
+        self.outcome_verdicts: list[str] = []
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        program_id: UUID,
+        title: str,
+        question: str,
+        forum: str,
+        authority: str,
+        options: list[dict[str, Any]],
+        chosen_option: str,
+        rationale: str,
+        tradeoffs: str,
+        evidence: list[str],
+        affects: dict[str, list[UUID]],
+        review_by: date | None,
+        by: Provenance,
+        effective_at: datetime | None = None,
+    ) -> Self:
+        keys = [option["key"] for option in options]
+        if not options:
+            raise InvalidInput("options", "list at least one option, with the chosen one")
+        if len(set(keys)) != len(keys):
+            raise InvalidInput("options", "option keys must be unique")
+        if chosen_option not in keys:
+            raise InvalidInput(
+                "chosen_option", f"'{chosen_option}' is not an option; choose one of {keys}"
+            )
+        unknown = set(affects) - set(AFFECTED_KINDS)
+        if unknown:
+            raise InvalidInput("affects", f"unknown kinds {sorted(unknown)}")
+        return cls._start(
+            cls.DecisionRecorded,
+            by,
+            reason=rationale,
+            effective_at=effective_at,
+            program_id=program_id,
+            title=require_text("title", title),
+            question=require_text("question", question),
+            forum=require_text("forum", forum),
+            authority=require_text("authority", authority),
+            options=options,
+            chosen_option=chosen_option,
+            rationale=require_text("rationale", rationale),
+            tradeoffs=require_text("tradeoffs", tradeoffs),
+            evidence=[str(item) for item in evidence],
+            affects={kind: list(dict.fromkeys(affects.get(kind, []))) for kind in AFFECTED_KINDS},
+            review_by=review_by,
+        )
+
+    def affects_entity(self, kind: str, entity_id: UUID) -> bool:
+        return entity_id in self.affects.get(kind, [])
+
+    def require_governs(self, kind: str, entity_id: UUID, program_id: UUID) -> None:
+        """A cited decision must belong to the program, list the entity, and still stand."""
+        if self.program_id != program_id:
+            raise InvariantViolated(
+                f"decision '{self.title}' belongs to another program", rule="decision_not_in_program"
+            )
+        if not self.affects_entity(kind, entity_id):
+            raise InvariantViolated(
+                f"decision '{self.title}' does not list this {kind} ({entity_id}) as affected; "
+                f"cite a decision whose affects.{kind}_ids includes it",
+                rule="decision_does_not_govern",
+            )
+        if self.superseded_by is not None:
+            raise InvariantViolated(
+                f"decision '{self.title}' was superseded by {self.superseded_by}; "
+                "cite the superseding decision instead",
+                rule="decision_superseded",
+            )
+
+    def supersede(self, later: Decision, by: Provenance, reason: str) -> None:
+        if self.superseded_by is not None:
+            raise InvariantViolated(
+                f"decision '{self.title}' was already superseded by {self.superseded_by}",
+                rule="decision_already_superseded",
+            )
+        if later.id == self.id or later.program_id != self.program_id:
+            raise InvariantViolated(
+                "a decision is superseded by a different decision of the same program",
+                rule="decision_supersession_invalid",
+            )
+        if later.taken_at < self.taken_at:
+            raise InvariantViolated(
+                f"decision '{later.title}' was taken before '{self.title}'; only a later "
+                "decision can supersede it",
+                rule="decision_supersession_invalid",
+            )
+        self._record(
+            self.DecisionSuperseded,
+            by,
+            reason=require_text("reason", reason),
+            by_decision_id=later.id,
+        )
+
+    def review_outcome(
+        self,
+        verdict: str,
+        summary: str,
+        evidence: list[str],
+        by: Provenance,
+        effective_at: datetime | None = None,
+    ) -> None:
+        self._record(
+            self.DecisionOutcomeReviewed,
+            by,
+            effective_at=effective_at,
+            verdict=require_choice("verdict", verdict, VERDICTS),
+            summary=require_text("summary", summary),
+            evidence=[str(item) for item in evidence],
+        )

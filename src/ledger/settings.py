@@ -1,0 +1,71 @@
+"""All of Ledger's configuration, read once from the environment (prefix LEDGER_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EVENTS_TABLE = "ledger_events"
+SNAPSHOTS_TABLE = "ledger_snapshots"
+TRACKING_TABLE = "ledger_tracking"
+APPLICATION_NAME = "Ledger"
+
+
+class Settings(BaseSettings):
+    """Ledger settings; nothing else in the code base reads os.environ."""
+
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path(".ledger"),
+        description="Where the embedded SQLite file and generated keys live.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL. Empty means a SQLite file in data_dir; "
+        "postgresql+psycopg2://... selects PostgreSQL.",
+    )
+    snapshot_interval: int = Field(
+        default=50, ge=2, description="Take an aggregate snapshot every N events."
+    )
+    command_retries: int = Field(
+        default=5, ge=1, description="Attempts on an optimistic-concurrency conflict."
+    )
+    clock_skew_seconds: int = Field(
+        default=300, ge=0, description="How far effective_at may lie ahead of the clock."
+    )
+    create_tables: bool = Field(
+        default=False,
+        description="Let eventsourcing-sqlalchemy create its own tables "
+        "(tests only; Alembic owns the schema otherwise).",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if url and not url.startswith(("sqlite", "postgresql")):
+            raise ValueError("use a sqlite:/// or postgresql+psycopg2:// URL")
+        return url
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file inside data_dir."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'ledger.db').resolve()}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.resolved_database_url.startswith("postgresql")
+
+    def to_eventsourcing_env(self) -> dict[str, str]:
+        """The environment that configures eventsourcing and its SQLAlchemy recorders."""
+        return {
+            "PERSISTENCE_MODULE": "ledger.store",
+            "SQLALCHEMY_URL": self.resolved_database_url,
+            "CREATE_TABLE": "y" if self.create_tables else "n",
+            "IS_SNAPSHOTTING_ENABLED": "y",
+        }

@@ -1,0 +1,45 @@
+"""The event store: eventsourcing-sqlalchemy, with every append also extending the audit chain.
+
+Selected by ``PERSISTENCE_MODULE=ledger.store``. Appending to the audit chain happens in the
+same transaction as the events, while the events table is locked, so the chain never lags
+an append and can never disagree with the order of positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from sqlalchemy.orm import Session
+
+from ledger.audit.chain import RawEvent, append_to_chain
+
+
+class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
+    """Application recorder that adds each new event to the audit chain as it is inserted."""
+
+    def _insert_stored_events(
+        self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
+        positions = super()._insert_stored_events(session, stored_events, **kwargs)
+        append_to_chain(
+            session,
+            [
+                RawEvent(
+                    position=position,
+                    originator_id=event.originator_id,  # type: ignore[arg-type]
+                    originator_version=event.originator_version,
+                    topic=event.topic,
+                    state=event.state,
+                )
+                for position, event in zip(positions, stored_events, strict=True)
+            ],
+        )
+        return positions
+
+
+class Factory(SQLAlchemyFactory):
+    application_recorder_class = ChainedApplicationRecorder
