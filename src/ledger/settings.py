@@ -33,8 +33,35 @@ class Settings(BaseSettings):
     command_retries: int = Field(
         default=5, ge=1, description="Attempts on an optimistic-concurrency conflict."
     )
-    clock_skew_seconds: int = Field(
-        default=300, ge=0, description="How far effective_at may lie ahead of the clock."
+    host: str = Field(default="127.0.0.1", description="Address `ledger serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `ledger serve` binds to.")
+    max_body_bytes: int = Field(
+        default=256 * 1024, ge=1024, description="Request bodies above this size get 413."
+    )
+    read_wait_seconds: float = Field(
+        default=5.0, ge=0, description="How long a query with min_position waits before 503."
+    )
+    database_timeout_seconds: float = Field(
+        default=3.0, gt=0, description="Connect and statement timeout; an outage answers 503."
+    )
+    projection_batch_size: int = Field(
+        default=1000, ge=1, description="Events applied per read-model transaction."
+    )
+    projection_poll_seconds: float = Field(
+        default=0.2, gt=0, description="How often the projector polls when not notified."
+    )
+    signing_key_path: Path | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) for audit checkpoints; "
+        "default data_dir/checkpoint-signing-key.pem, generated on first run.",
+    )
+    checkpoint_every_events: int = Field(
+        default=1000, ge=1, description="Sign a checkpoint after this many new events."
+    )
+    checkpoint_every_minutes: float = Field(
+        default=60.0,
+        gt=0,
+        description="Sign a checkpoint at least this often if there are new events.",
     )
     create_tables: bool = Field(
         default=False,
@@ -60,6 +87,10 @@ class Settings(BaseSettings):
     @property
     def is_postgres(self) -> bool:
         return self.resolved_database_url.startswith("postgresql")
+
+    @property
+    def resolved_signing_key_path(self) -> Path:
+        return self.signing_key_path or self.data_dir / "checkpoint-signing-key.pem"
 
     def to_eventsourcing_env(self) -> dict[str, str]:
         """The environment that configures eventsourcing and its SQLAlchemy recorders."""

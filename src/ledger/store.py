@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy import factory as sqlalchemy_factory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
             [
                 RawEvent(
                     position=position,
-                    originator_id=event.originator_id,  # type: ignore[arg-type]
+                    originator_id=event.originator_id,
                     originator_version=event.originator_version,
                     topic=event.topic,
                     state=event.state,
@@ -41,5 +41,6 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
         return positions
 
 
-class Factory(SQLAlchemyFactory):
+class Factory(sqlalchemy_factory.SQLAlchemyFactory):
+    # Only one factory class may be visible in this module: the library looks it up by type.
     application_recorder_class = ChainedApplicationRecorder

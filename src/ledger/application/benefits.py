@@ -123,8 +123,8 @@ class BenefitCommands(LedgerService):
     ) -> CommandResult:
         def command() -> list[Benefit]:
             benefit = self.load(benefit_id, Benefit, if_match)
-            program = self.open_program(benefit.program_id)
-            decision = self.cited_decision(decision_id, program)
+            self.open_program(benefit.program_id)
+            decision = self.cited_decision(decision_id)
             if decision is None:
                 raise InvalidInput("decision_id", "a target revision must cite a decision")
             benefit.revise_target(target_value=target_value, target_date=target_date,

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from ledger.application.service import CommandResult, LedgerService
 from ledger.domain.base import LedgerAggregate, Provenance
-from ledger.domain.errors import InvalidInput
 from ledger.domain.decision import AFFECTED_KINDS, Decision, decision_option
+from ledger.domain.errors import InvalidInput
 
 
 class DecisionCommands(LedgerService):

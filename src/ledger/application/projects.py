@@ -99,12 +99,12 @@ class ProjectCommands(LedgerService):
     ) -> CommandResult:
         def command() -> list[Project]:
             project = self.load(project_id, Project, if_match)
-            program = self.open_program(project.program_id)
+            self.open_program(project.program_id)
             project.change_scope(
                 added=[deliverable(d["key"], d["name"], d["due"]) for d in add],
                 removed=remove, deferred=defer, rationale=rationale, cost_impact=cost_impact,
                 schedule_impact_days=schedule_impact_days,
-                decision=self.cited_decision(decision_id, program), by=by,
+                decision=self.cited_decision(decision_id), by=by,
                 effective_at=effective_at,
             )
             return [project]

@@ -58,7 +58,7 @@ class Replay(LedgerService):
         notifications = self.recorder.select_notifications(start=position, limit=1)
         if not notifications:
             return None, datetime.min
-        event = self.mapper.to_domain_event(notifications[0])
+        event: Any = self.mapper.to_domain_event(notifications[0])
         return notifications[0].id, event.timestamp
 
     def aggregate_at(
@@ -74,6 +74,7 @@ class Replay(LedgerService):
             position = self.position_at(at)
         if position is not None:
             version = self._version_at_position(aggregate_id, position)
+        aggregate: object
         try:
             aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:

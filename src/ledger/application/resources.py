@@ -46,8 +46,8 @@ class ResourceCommands(LedgerService):
     ) -> CommandResult:
         def command() -> list[SharedResource]:
             resource = self.load(resource_id, SharedResource, if_match)
-            program = self.open_program(resource.program_id)
-            decision = self.cited_decision(decision_id, program)
+            self.open_program(resource.program_id)
+            decision = self.cited_decision(decision_id)
             resource.change_capacity(
                 Decimal(capacity_per_month), by, reason, decision, effective_at
             )
@@ -76,7 +76,7 @@ class ResourceCommands(LedgerService):
             program.require_component("project", project_id, "project_id")
             resource.allocate(
                 allocation_id=allocation_id, project_id=project_id, month=month,
-                amount=Decimal(amount), decision=self.cited_decision(decision_id, program),
+                amount=Decimal(amount), decision=self.cited_decision(decision_id),
                 by=by, reason=reason, effective_at=effective_at,
             )
             return [resource]

@@ -119,6 +119,7 @@ class LedgerService(Application[UUID]):
         self, aggregate_id: UUID, cls: type[TAggregate], if_match: int | None = None
     ) -> TAggregate:
         """Get an aggregate of the given class, honouring an expected version (If-Match)."""
+        aggregate: object
         try:
             aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -141,11 +142,10 @@ class LedgerService(Application[UUID]):
         program.require_open()
         return program
 
-    def cited_decision(self, decision_id: UUID | None, program: Program) -> Decision | None:
-        """The decision a command cites, which must be a decision of the same program."""
+    def cited_decision(self, decision_id: UUID | None) -> Decision | None:
+        """The decision a command cites; the domain then checks that it governs the entity."""
         if decision_id is None:
             return None
-        program.require_component("decision", decision_id, "decision_id")
         return self.load(decision_id, Decision)
 
     def active_edges(self, program: Program) -> list[tuple[UUID, UUID]]:

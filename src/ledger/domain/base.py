@@ -88,7 +88,7 @@ class LedgerAggregate(Aggregate):
         event_class: type[LedgerAggregate.Created],
         by: Provenance,
         *,
-        id: UUID | None = None,  # noqa: A002 - the library's own keyword
+        id: UUID | None = None,
         reason: str | None = None,
         effective_at: datetime | None = None,
         **fields: Any,
@@ -96,7 +96,7 @@ class LedgerAggregate(Aggregate):
         """Create the aggregate by recording its first event."""
         now = utc_now()
         return cls._create(
-            event_class,  # type: ignore[arg-type]
+            event_class,
             id=id,
             timestamp=now,
             **_metadata(by, reason, check_effective_at(effective_at, now)),

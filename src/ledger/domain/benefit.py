@@ -15,7 +15,7 @@ DIRECTIONS = frozenset({"increase", "decrease"})
 
 
 def realization(baseline: float, target: float, actual: float) -> float:
-    """Share of the planned improvement achieved: (actual − baseline) / (target − baseline)."""
+    """Share of the planned improvement achieved: (actual - baseline) / (target - baseline)."""
     return (actual - baseline) / (target - baseline)
 
 

@@ -139,7 +139,8 @@ class Decision(LedgerAggregate):
         """A cited decision must belong to the program, list the entity, and still stand."""
         if self.program_id != program_id:
             raise InvariantViolated(
-                f"decision '{self.title}' belongs to another program", rule="decision_not_in_program"
+                f"decision '{self.title}' belongs to another program; cite one of this program",
+                rule="decision_not_in_program",
             )
         if not self.affects_entity(kind, entity_id):
             raise InvariantViolated(

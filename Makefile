@@ -1,0 +1,34 @@
+# Every target creates the virtualenv it needs, so a fresh clone needs nothing else.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo serve test lint check bench bench-quick stress clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## The main job: the server on embedded SQLite, with the demo program loaded.
+demo: $(STAMP)
+	$(BIN)/ledger demo
+	$(BIN)/ledger serve
+
+serve: $(STAMP)
+	$(BIN)/ledger serve
+
+## The tests, on SQLite and on the local PostgreSQL.
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+check: test lint
+
+clean:
+	rm -rf $(VENV) .ledger .pytest_cache .mypy_cache .ruff_cache .hypothesis

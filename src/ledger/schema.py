@@ -1,0 +1,35 @@
+"""Every table Ledger's database holds, gathered for Alembic and for tests."""
+
+from __future__ import annotations
+
+import importlib
+
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from sqlalchemy import MetaData
+
+from ledger.db import metadata
+from ledger.settings import EVENTS_TABLE, SNAPSHOTS_TABLE, TRACKING_TABLE
+
+# Modules that define tables on ledger.db.metadata; importing them registers the tables.
+TABLE_MODULES: tuple[str, ...] = ()
+
+
+def load_all_tables() -> MetaData:
+    """Import every module that defines Ledger tables, and return the shared MetaData."""
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
+    return metadata
+
+
+def event_store_metadata() -> MetaData:
+    """The event store's tables exactly as eventsourcing-sqlalchemy defines them."""
+    store = MetaData()
+    shapes = (
+        ("StoredEvent", EVENTS_TABLE, SQLAlchemyDatastore.base_stored_event_record_cls),
+        ("Snapshot", SNAPSHOTS_TABLE, SQLAlchemyDatastore.base_snapshot_record_cls),
+        ("Tracking", TRACKING_TABLE, SQLAlchemyDatastore.base_notification_tracking_record_cls),
+    )
+    for class_name, table_name, base in shapes:
+        record_class = SQLAlchemyDatastore.define_record_class(class_name, table_name, None, base)
+        record_class.__table__.to_metadata(store)
+    return store

@@ -1,0 +1,68 @@
+"""Builders that create a small active program through the public commands."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from ledger.application import ProgramLedger
+from ledger.domain.base import Provenance
+
+ALICE = Provenance(actor="alice", correlation_id="req-1")
+
+
+class ProgramBuilder:
+    """Builds a small active program through the public commands, for tests to act on."""
+
+    def __init__(self, ledger: ProgramLedger, code: str = "ERP") -> None:
+        self.ledger = ledger
+        self.program_id = ledger.define_program(
+            code=code, name="ERP transformation", objectives=["One finance platform"],
+            sponsor="CFO", manager="Pat", by=ALICE,
+        ).id
+        ledger.change_program_status(self.program_id, status="active", reason="approved", by=ALICE)
+
+    def project(self, name: str, *keys: str) -> UUID:
+        return self.ledger.authorize_project(
+            self.program_id, name=name, manager="Sam", planned_start=date(2025, 1, 1),
+            planned_finish=date(2026, 6, 30),
+            deliverables=[{"key": k, "name": k.title(), "due": date(2025, 12, 1)} for k in keys],
+            by=ALICE,
+        ).id
+
+    def resource(self, capacity: str = "2") -> UUID:
+        return self.ledger.register_resource(
+            self.program_id, name="SAP specialists", unit="FTE",
+            capacity_per_month=Decimal(capacity), by=ALICE,
+        ).id
+
+    def benefit(self) -> UUID:
+        benefit_id = self.ledger.identify_benefit(
+            self.program_id, name="Order-to-cash cycle time", description="Faster cash",
+            kpi="days from order to cash", unit="days", direction="decrease", owner="COO",
+            dis_benefit=False, by=ALICE,
+        ).id
+        self.ledger.set_benefit_profile(
+            benefit_id, baseline_value=45, baseline_date=date(2025, 1, 1), target_value=30,
+            target_date=date(2026, 12, 31), contributing_project_ids=[],
+            measurement_method="ERP report", by=ALICE,
+        )
+        return benefit_id
+
+    def decision(self, **affects: list[UUID]) -> UUID:
+        return self.ledger.record_decision(
+            self.program_id, title="Accept the trade-off", question="What do we give up?",
+            forum="Steering committee", authority="Sponsor", options=OPTIONS,
+            chosen_option="defer", rationale="Protect go-live", tradeoffs="Less scope",
+            affects=affects, by=ALICE,
+        ).id
+
+
+OPTIONS: list[dict[str, Any]] = [
+    {"key": "defer", "summary": "Defer the module", "pros": ["on time"], "cons": ["less value"],
+     "expected_impact": {"cost": -50000, "schedule_days": 0}},
+    {"key": "keep", "summary": "Keep the module", "pros": ["full value"], "cons": ["late"],
+     "expected_impact": {"cost": 80000, "schedule_days": 60}},
+]

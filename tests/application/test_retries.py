@@ -1,0 +1,48 @@
+"""The bounded retry on optimistic-concurrency conflicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.application import ProgramLedger
+from ledger.domain.errors import ConcurrencyConflict
+from ledger.domain.program import Program
+from tests.application.builders import ALICE, ProgramBuilder
+
+
+def test_a_conflict_is_retried_with_fresh_state(erp: ProgramBuilder) -> None:
+    ledger: ProgramLedger = erp.ledger
+    stale = ledger.load(erp.program_id, Program)
+    ledger.add_program_objective(erp.program_id, objective="Lower TCO", by=ALICE)
+    attempts: list[int] = []
+
+    def command() -> list[Program]:
+        attempts.append(1)
+        program = stale if len(attempts) == 1 else ledger.load(erp.program_id, Program)
+        program.add_objective("Faster close", ALICE)
+        return [program]
+
+    result = ledger.run(command)
+    assert len(attempts) == 2
+    assert ledger.load(erp.program_id, Program).objectives[-2:] == ["Lower TCO", "Faster close"]
+    assert result.version == ledger.load(erp.program_id, Program).version
+
+
+def test_conflicts_that_persist_raise_concurrency_conflict_and_write_nothing(
+    erp: ProgramBuilder,
+) -> None:
+    ledger: ProgramLedger = erp.ledger
+    head = ledger.head_position()
+    attempts: list[int] = []
+
+    def always_stale() -> list[Program]:
+        attempts.append(1)
+        program = ledger.aggregate_at(erp.program_id, version=1)
+        assert isinstance(program, Program)
+        program.add_objective("Never recorded", ALICE)
+        return [program]
+
+    with pytest.raises(ConcurrencyConflict):
+        ledger.run(always_stale)
+    assert len(attempts) == ledger.settings.command_retries
+    assert ledger.head_position() == head
