@@ -101,3 +101,27 @@ def test_version_1_benefit_measurement_is_upcast_on_read(erp: ProgramBuilder) ->
 
 def test_program_read_back_is_a_program(erp: ProgramBuilder) -> None:
     assert isinstance(erp.ledger.aggregate_at(erp.program_id, version=1), Program)
+
+
+def test_value_on_an_effective_date_as_known_at_a_position(erp: ProgramBuilder) -> None:
+    ledger = erp.ledger
+    benefit_id = erp.benefit()
+    march = datetime(2025, 3, 31, tzinfo=UTC)
+    june = datetime(2025, 6, 30, tzinfo=UTC)
+    first = ledger.measure_benefit(benefit_id, value=44, source="BI", effective_at=march,
+                                   by=ALICE)
+    ledger.measure_benefit(benefit_id, value=41, source="BI", effective_at=june, by=ALICE)
+    known_before_correction = ledger.head_position()
+    ledger.correct_measurement(benefit_id, UUID(first.extra["measurement_id"]), value=43,
+                               reason="Late invoices", by=ALICE)
+    april = datetime(2025, 4, 30, tzinfo=UTC)
+
+    def values(**kwargs: object) -> list[float]:
+        benefit = ledger.aggregate_at(benefit_id, **kwargs)  # type: ignore[arg-type]
+        assert isinstance(benefit, Benefit)
+        return sorted(benefit.measurements.values())
+
+    assert values(effective=april) == [43.0]
+    assert values(effective=april, position=known_before_correction) == [44.0]
+    assert values(effective=june, position=known_before_correction) == [41.0, 44.0]
+    assert values() == [41.0, 43.0]

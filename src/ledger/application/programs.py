@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from ledger.application.service import CommandResult, LedgerService
@@ -21,6 +22,7 @@ class ProgramCommands(LedgerService):
         manager: str,
         by: Provenance,
         reason: str | None = None,
+        effective_at: datetime | None = None,
     ) -> CommandResult:
         def command() -> list[Program]:
             if self.exists(program_id_for_code(code)):
@@ -30,7 +32,8 @@ class ProgramCommands(LedgerService):
                     rule="program_code_taken",
                 )
             return [Program.define(code=code, name=name, objectives=objectives,
-                                   sponsor=sponsor, manager=manager, by=by, reason=reason)]
+                                   sponsor=sponsor, manager=manager, by=by, reason=reason,
+                                   effective_at=effective_at)]
 
         return self.run(command)
 
@@ -42,10 +45,11 @@ class ProgramCommands(LedgerService):
         reason: str,
         by: Provenance,
         if_match: int | None = None,
+        effective_at: datetime | None = None,
     ) -> CommandResult:
         def command() -> list[Program]:
             program = self.load(program_id, Program, if_match)
-            program.change_status(status, by, reason)
+            program.change_status(status, by, reason, effective_at)
             return [program]
 
         return self.run(command)

@@ -3,9 +3,10 @@ a position or a recorded time. Always replayed from events (and snapshots), neve
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -23,6 +24,7 @@ class ProgramAsOf:
 
     position: int
     program: Program
+    effective: datetime | None = None
     components: dict[str, list[LedgerAggregate]] = field(default_factory=dict)
 
 
@@ -68,12 +70,16 @@ class Replay(LedgerService):
         version: int | None = None,
         position: int | None = None,
         at: datetime | None = None,
+        effective: datetime | None = None,
     ) -> LedgerAggregate:
-        """The aggregate as it stood at a version, a position, or a recorded time."""
+        """The aggregate as known at a version, a position or a recorded time, and
+        optionally as it stood on an ``effective`` date within that knowledge."""
         if at is not None:
             position = self.position_at(at)
         if position is not None:
             version = self._version_at_position(aggregate_id, position)
+        if effective is not None:
+            return self._fold_effective(aggregate_id, version, effective)
         aggregate: object
         try:
             aggregate = self.repository.get(aggregate_id, version=version)
@@ -82,6 +88,27 @@ class Replay(LedgerService):
         if not isinstance(aggregate, LedgerAggregate):
             raise NotFound(f"{aggregate_id} is not a ledger aggregate")
         return aggregate
+
+    def _fold_effective(
+        self, aggregate_id: UUID, version: int | None, effective: datetime
+    ) -> LedgerAggregate:
+        """Fold the known events that were true by ``effective``, in effective-time order.
+
+        The creating event always comes first, so a measurement back-dated before the benefit
+        was identified still counts. The others are renumbered so the fold's
+        version check accepts the filtered sequence; versions in this view mean nothing.
+        """
+        known: list[Any] = list(self.events.get(aggregate_id, lte=version))
+        if not known:
+            raise NotFound(f"no aggregate with id {aggregate_id}")
+        true_by_then = sorted(
+            (e for e in known[1:] if e.effective_at <= effective),
+            key=lambda e: (e.effective_at, e.originator_version),
+        )
+        aggregate: Any = None
+        for number, event in enumerate([known[0], *true_by_then], start=1):
+            aggregate = dataclasses.replace(event, originator_version=number).mutate(aggregate)
+        return cast(LedgerAggregate, aggregate)
 
     def _version_at_position(self, aggregate_id: UUID, position: int) -> int:
         events = self._events
@@ -95,9 +122,15 @@ class Replay(LedgerService):
         return int(version)
 
     def program_as_of(
-        self, program_id: UUID, *, position: int | None = None, at: datetime | None = None
+        self,
+        program_id: UUID,
+        *,
+        position: int | None = None,
+        at: datetime | None = None,
+        effective: datetime | None = None,
     ) -> ProgramAsOf:
-        """The whole program, header and components, as known at a position or a time."""
+        """The whole program, header and components, as known at a position or a time;
+        with ``effective``, as it stood on that date within what was known."""
         if at is not None:
             position = self.position_at(at)
         if position is None:
@@ -105,8 +138,13 @@ class Replay(LedgerService):
         program = self.aggregate_at(program_id, position=position)
         if not isinstance(program, Program):
             raise NotFound(f"no program with id {program_id}")
-        state = ProgramAsOf(position=position, program=program)
+        if effective is not None:
+            program = cast(Program, self.aggregate_at(program_id, position=position,
+                                                      effective=effective))
+        state = ProgramAsOf(position=position, program=program, effective=effective)
         for hex_id, kind in program.components.items():
-            component = self.aggregate_at(UUID(hex_id), position=position)
+            component = self.aggregate_at(UUID(hex_id), position=position, effective=effective)
+            if effective is not None and component.effective_since > effective:
+                continue  # recorded by then, but not yet part of the program on that date
             state.components.setdefault(kind, []).append(component)
         return state

@@ -16,9 +16,9 @@ app = typer.Typer(
 
 def _register_subcommands() -> None:
     # Imported here so that `ledger --help` stays fast and import cycles cannot form.
-    from ledger.cli import db
+    from ledger.cli.db import app as db_app
 
-    app.add_typer(db.app, name="db")
+    app.add_typer(db_app, name="db")
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -72,6 +72,9 @@ def require_order(first: str, first_date: date, second: str, second_date: date) 
 class LedgerAggregate(Aggregate):
     """Base aggregate: every event carries actor, reason, effective time and causality."""
 
+    if TYPE_CHECKING:  # set by Created.apply; declared here only for the type checker
+        effective_since: datetime
+
     class Event(Aggregate.Event):
         actor: str
         reason: str | None
@@ -80,7 +83,9 @@ class LedgerAggregate(Aggregate):
         causation_id: str | None
 
     class Created(Event, Aggregate.Created):
-        pass
+        def apply(self, aggregate: Any) -> None:
+            # When the entity began to exist in the world, as opposed to when it was recorded.
+            aggregate.effective_since = self.effective_at
 
     @classmethod
     def _start(

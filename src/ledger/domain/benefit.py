@@ -60,6 +60,7 @@ class Benefit(LedgerAggregate):
 
         def apply(self, benefit: Any) -> None:
             benefit.measurements[self.measurement_id.hex] = self.value
+            benefit.measured_at[self.measurement_id.hex] = self.effective_at
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -99,6 +100,7 @@ class Benefit(LedgerAggregate):
         self.status = "identified"
         self.profile: dict[str, Any] | None = None
         self.measurements: dict[str, float] = {}
+        self.measured_at: dict[str, datetime] = {}
 
     @classmethod
     def identify(
@@ -185,7 +187,11 @@ class Benefit(LedgerAggregate):
     def correct_measurement(
         self, measurement_id: UUID, value: float, by: Provenance, reason: str
     ) -> None:
-        """Correct a measurement by a new event; the original value stays in the log."""
+        """Correct a measurement by a new event; the original value stays in the log.
+
+        The correction is effective when the measurement was: it says what the value really
+        was then, so "the value on D as known at T" shows it only once it was known.
+        """
         current = self.measurements.get(measurement_id.hex)
         if current is None:
             raise NotFound(f"measurement_id: benefit '{self.name}' has no measurement "
@@ -196,6 +202,7 @@ class Benefit(LedgerAggregate):
             self.BenefitMeasurementCorrected,
             by,
             reason=require_text("reason", reason),
+            effective_at=self.measured_at[measurement_id.hex],
             measurement_id=measurement_id,
             from_value=current,
             to_value=float(value),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Self
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -72,6 +73,7 @@ class Program(LedgerAggregate):
         manager: str,
         by: Provenance,
         reason: str | None = None,
+        effective_at: datetime | None = None,
     ) -> Self:
         code = require_text("code", code).upper()
         return cls._start(
@@ -79,6 +81,7 @@ class Program(LedgerAggregate):
             by,
             id=program_id_for_code(code),
             reason=reason,
+            effective_at=effective_at,
             code=code,
             name=require_text("name", name),
             objectives=[require_text("objectives", o) for o in objectives],
@@ -107,12 +110,15 @@ class Program(LedgerAggregate):
             objective=require_text("objective", objective),
         )
 
-    def change_status(self, to_status: str, by: Provenance, reason: str) -> None:
+    def change_status(
+        self, to_status: str, by: Provenance, reason: str, effective_at: datetime | None = None
+    ) -> None:
         PROGRAM_LIFECYCLE.check(self.status, to_status)
         self._record(
             self.ProgramStatusChanged,
             by,
             reason=require_text("reason", reason),
+            effective_at=effective_at,
             from_status=self.status,
             to_status=to_status,
         )
