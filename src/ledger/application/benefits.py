@@ -33,7 +33,7 @@ class BenefitCommands(LedgerService):
                 direction=direction, owner=owner, dis_benefit=dis_benefit, by=by,
                 effective_at=effective_at,
             )
-            program.register_component("benefit", benefit.id, by)
+            program.register_component("benefit", benefit, by)
             return [benefit, program]
 
         return self.run(command)

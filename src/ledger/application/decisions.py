@@ -52,7 +52,7 @@ class DecisionCommands(LedgerService):
                 evidence=evidence or [], affects=affects, review_by=review_by, by=by,
                 effective_at=effective_at,
             )
-            program.register_component("decision", decision.id, by)
+            program.register_component("decision", decision, by)
             return [decision, program]
 
         return self.run(command)

@@ -42,7 +42,7 @@ class DependencyCommands(LedgerService):
                 description=description, existing_edges=self.active_edges(program), by=by,
                 effective_at=effective_at,
             )
-            program.register_component("dependency", dependency.id, by)
+            program.register_component("dependency", dependency, by)
             return [dependency, program]
 
         return self.run(command)

@@ -33,7 +33,7 @@ class ProjectCommands(LedgerService):
                 deliverables=[deliverable(d["key"], d["name"], d["due"]) for d in deliverables],
                 by=by, reason=reason, effective_at=effective_at,
             )
-            program.register_component("project", project.id, by)
+            program.register_component("project", project, by)
             return [project, program]
 
         return self.run(command)

@@ -28,7 +28,7 @@ class ResourceCommands(LedgerService):
                 program_id=program.id, name=name, unit=unit,
                 capacity_per_month=Decimal(capacity_per_month), by=by, effective_at=effective_at,
             )
-            program.register_component("resource", resource.id, by)
+            program.register_component("resource", resource, by)
             return [resource, program]
 
         return self.run(command)

@@ -36,7 +36,7 @@ class RiskCommands(LedgerService):
                 affected_project_ids=affected_project_ids, proximity=proximity, by=by,
                 effective_at=effective_at,
             )
-            program.register_component("risk", risk.id, by)
+            program.register_component("risk", risk, by)
             return [risk, program]
 
         return self.run(command)

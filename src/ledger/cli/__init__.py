@@ -17,8 +17,12 @@ app = typer.Typer(
 def _register_subcommands() -> None:
     # Imported here so that `ledger --help` stays fast and import cycles cannot form.
     from ledger.cli.db import app as db_app
+    from ledger.cli.demo import demo
+    from ledger.cli.state import state
 
     app.add_typer(db_app, name="db")
+    app.command()(demo)
+    app.command()(state)
 
 
 def main() -> None:

@@ -40,8 +40,10 @@ class Dependency(LedgerAggregate):
         provider_deliverable: str | None,
         consumer_project_id: UUID,
         needed_by: date,
+        description: str,
     ) -> None:
         self.program_id = program_id
+        self.description = description
         self.provider_project_id = provider_project_id
         self.provider_deliverable = provider_deliverable
         self.consumer_project_id = consumer_project_id

@@ -123,13 +123,15 @@ class Program(LedgerAggregate):
             to_status=to_status,
         )
 
-    def register_component(self, kind: str, component_id: UUID, by: Provenance) -> None:
+    def register_component(self, kind: str, component: LedgerAggregate, by: Provenance) -> None:
+        """Add a new component to the register, effective when the component itself is."""
         self.require_open()
         self._record(
             self.ProgramComponentRegistered,
             by,
+            effective_at=component.effective_since,
             kind=require_choice("kind", kind, COMPONENT_KINDS),
-            component_id=component_id,
+            component_id=component.id,
         )
 
     def component_ids(self, kind: str) -> list[UUID]:
