@@ -32,3 +32,10 @@ check: test lint
 
 clean:
 	rm -rf $(VENV) .ledger .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+## Benchmarks on the local PostgreSQL: full sizes (~15 min) or small ones (~2 min).
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick

@@ -1,0 +1,107 @@
+"""Benchmark data, written through Ledger's own commands in batched transactions."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from ledger.application import ProgramLedger
+from ledger.domain.base import Provenance
+
+BENCH = Provenance("bench.loader", correlation_id="bench")
+COMMANDS_PER_TRANSACTION = 500
+
+
+@dataclass
+class BenchProgram:
+    program_id: UUID
+    projects: list[UUID] = field(default_factory=list)
+    benefits: list[UUID] = field(default_factory=list)
+    risks: list[UUID] = field(default_factory=list)
+    resource: UUID | None = None
+
+
+def in_batches(ledger: ProgramLedger, commands: list[Callable[[], object]]) -> None:
+    """Run commands through the normal write path, many per transaction (one commit each)."""
+    for start in range(0, len(commands), COMMANDS_PER_TRANSACTION):
+        with ledger.serialised_transaction():
+            for command in commands[start:start + COMMANDS_PER_TRANSACTION]:
+                command()
+
+
+def define_program(ledger: ProgramLedger, code: str) -> BenchProgram:
+    result = ledger.define_program(code=code, name=f"Program {code}", objectives=["Outcome"],
+                                   sponsor="Sponsor", manager="Manager", by=BENCH)
+    program = BenchProgram(result.id)
+    ledger.change_program_status(program.program_id, status="active", reason="go", by=BENCH)
+    for n in range(4):
+        program.projects.append(ledger.authorize_project(
+            program.program_id, name=f"Project {n}", manager="PM", planned_start=date(2025, 1, 1),
+            planned_finish=date(2026, 12, 31), deliverables=[], by=BENCH).id)
+    for n in range(3):
+        benefit = ledger.identify_benefit(
+            program.program_id, name=f"Benefit {n}", description="", kpi="kpi", unit="u",
+            direction="increase", owner="Owner", dis_benefit=False, by=BENCH).id
+        ledger.set_benefit_profile(benefit, baseline_value=0, baseline_date=date(2025, 1, 1),
+                                   target_value=100, target_date=date(2026, 12, 31),
+                                   contributing_project_ids=[], measurement_method="m",
+                                   by=BENCH)
+        program.benefits.append(benefit)
+    for n in range(2):
+        program.risks.append(ledger.raise_risk(
+            program.program_id, title=f"Risk {n}", description="", category="delivery",
+            likelihood=3, impact=3, owner="Owner", affected_project_ids=[], proximity="",
+            by=BENCH).id)
+    program.resource = ledger.register_resource(
+        program.program_id, name="Specialists", unit="FTE",
+        capacity_per_month=Decimal(1_000_000), by=BENCH).id
+    return program
+
+
+def activity(ledger: ProgramLedger, program: BenchProgram, count: int,
+             rng: random.Random) -> list[Callable[[], object]]:
+    """``count`` typical day-to-day commands: reports, measurements, assessments, allocations."""
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    commands: list[Callable[[], object]] = []
+    for n in range(count):
+        kind = rng.random()
+        when = start + timedelta(hours=n)
+        if kind < 0.4:
+            project = rng.choice(program.projects)
+            commands.append(lambda p=project, w=when: ledger.report_project_status(
+                p, overall="green", schedule="green", cost="green", scope="green",
+                resources="green", narrative="weekly", by=BENCH, effective_at=w))
+        elif kind < 0.7:
+            benefit, value = rng.choice(program.benefits), rng.uniform(0, 100)
+            commands.append(lambda b=benefit, v=value, w=when: ledger.measure_benefit(
+                b, value=v, source="bench", by=BENCH, effective_at=w))
+        elif kind < 0.85:
+            risk, score = rng.choice(program.risks), rng.randint(1, 5)
+            commands.append(lambda r=risk, s=score: ledger.assess_risk(
+                r, likelihood=s, impact=3, rationale="review", by=BENCH))
+        else:
+            assert program.resource is not None
+            project, month = rng.choice(program.projects), f"2025-{rng.randint(1, 12):02d}"
+            commands.append(lambda r=program.resource, p=project, m=month:
+                            ledger.allocate_resource(r, project_id=p, month=m,
+                                                     amount=Decimal(1), by=BENCH))
+    return commands
+
+
+def populate(ledger: ProgramLedger, programs: int, events_per_program: int,
+             seed: int = 7, progress: Callable[[int], None] | None = None) -> list[BenchProgram]:
+    """Several realistic programs, interleaved, until each has about ``events_per_program``."""
+    rng = random.Random(seed)
+    created = [define_program(ledger, f"BENCH-{n:03d}") for n in range(programs)]
+    per_program = max(0, events_per_program - 30)
+    for chunk in range(0, per_program, COMMANDS_PER_TRANSACTION):
+        size = min(COMMANDS_PER_TRANSACTION, per_program - chunk)
+        for program in created:
+            in_batches(ledger, activity(ledger, program, size, rng))
+            if progress:
+                progress(size)
+    return created
