@@ -46,12 +46,12 @@ def test_demo_with_unknown_option_fails_without_traceback(run_ledger: RunLedger)
 def test_state_replays_the_program_at_an_earlier_position(run_ledger: RunLedger) -> None:
     run_ledger("demo")
     now = json.loads(run_ledger("state", "--program", "erp-transform", "--json").stdout)
-    early = json.loads(run_ledger("state", "--program", "ERP-TRANSFORM", "--position", "14",
+    early = json.loads(run_ledger("state", "--program", "ERP-TRANSFORM", "--position", "10",
                                   "--json").stdout)
     assert now["program"]["code"] == "ERP-TRANSFORM"
     assert len(now["components"]["project"]) == 4 and len(now["components"]["decision"]) == 6
     assert list(early["components"]) == ["project"]
-    assert [p["state"] for p in early["components"]["project"]] == ["in_progress"] * 4
+    assert [p["state"] for p in early["components"]["project"]] == ["planned"] * 4
 
 
 def test_state_of_an_unknown_program_names_it(run_ledger: RunLedger) -> None:

@@ -2,6 +2,7 @@
 
 from ledger.application.ledger import ProgramLedger
 from ledger.application.replay import ProgramAsOf
+from ledger.application.reviews import DecisionReview
 from ledger.application.service import CommandResult
 
-__all__ = ["CommandResult", "ProgramAsOf", "ProgramLedger"]
+__all__ = ["CommandResult", "DecisionReview", "ProgramAsOf", "ProgramLedger"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from ledger.application.benefits import BenefitCommands
 from ledger.application.decisions import DecisionCommands
 from ledger.application.dependencies import DependencyCommands
-from ledger.application.history import History
 from ledger.application.programs import ProgramCommands
 from ledger.application.projects import ProjectCommands
 from ledger.application.resources import ResourceCommands
+from ledger.application.reviews import Reviews
 from ledger.application.risks import RiskCommands
 from ledger.settings import APPLICATION_NAME
 
@@ -21,7 +21,7 @@ class ProgramLedger(
     BenefitCommands,
     RiskCommands,
     DecisionCommands,
-    History,
+    Reviews,
 ):
     """Records every fact about programs as immutable events, and replays them."""
 

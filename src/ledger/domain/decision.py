@@ -65,22 +65,44 @@ class Decision(LedgerAggregate):
 
         def apply(self, decision: Any) -> None:
             decision.outcome_verdicts.append(self.verdict)
+            decision.outcome_reviews.append({
+                "verdict": self.verdict, "summary": self.summary,
+                "evidence": list(self.evidence), "reviewed_at": self.effective_at,
+                "actor": self.actor,
+            })
 
     def __init__(
         self,
         program_id: UUID,
         title: str,
+        question: str,
+        forum: str,
+        authority: str,
+        options: list[dict[str, Any]],
         chosen_option: str,
+        rationale: str,
+        tradeoffs: str,
+        evidence: list[str],
         affects: dict[str, list[UUID]],
+        review_by: date | None,
         effective_at: datetime,
     ) -> None:
         self.program_id = program_id
         self.title = title
+        self.question = question
+        self.forum = forum
+        self.authority = authority
+        self.options = [dict(option) for option in options]
         self.chosen_option = chosen_option
+        self.rationale = rationale
+        self.tradeoffs = tradeoffs
+        self.evidence = list(evidence)
         self.affects = {kind: list(ids) for kind, ids in affects.items()}
+        self.review_by = review_by
         self.taken_at = effective_at
         self.superseded_by: UUID | None = None
         self.outcome_verdicts: list[str] = []
+        self.outcome_reviews: list[dict[str, Any]] = []
 
     @classmethod
     def record(
