@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from ledger.schema import event_store_metadata, load_all_tables
+from ledger.schema import compare_type, event_store_metadata, load_all_tables
 
 config = context.config
 target_metadata = [load_all_tables(), event_store_metadata()]
@@ -16,7 +16,7 @@ def run_migrations(connection: object) -> None:
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite can only ALTER tables by copying them
-        compare_type=True,
+        compare_type=compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()

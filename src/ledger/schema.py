@@ -6,12 +6,13 @@ import importlib
 
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import MetaData
+from sqlalchemy_utils import UUIDType
 
 from ledger.db import metadata
 from ledger.settings import EVENTS_TABLE, SNAPSHOTS_TABLE, TRACKING_TABLE
 
 # Modules that define tables on ledger.db.metadata; importing them registers the tables.
-TABLE_MODULES: tuple[str, ...] = ()
+TABLE_MODULES: tuple[str, ...] = ("ledger.audit.tables",)
 
 
 def load_all_tables() -> MetaData:
@@ -33,3 +34,23 @@ def event_store_metadata() -> MetaData:
         record_class = SQLAlchemyDatastore.define_record_class(class_name, table_name, None, base)
         record_class.__table__.to_metadata(store)
     return store
+
+
+def all_tables_metadata() -> MetaData:
+    """Ledger's tables and the event store's in one MetaData, as the migrations build them."""
+    combined = MetaData()
+    for source in (load_all_tables(), event_store_metadata()):
+        for table in source.tables.values():
+            table.to_metadata(combined)
+    return combined
+
+
+def compare_type(
+    context: object, inspected_column: object, metadata_column: object,
+    inspected_type: object, metadata_type: object,
+) -> bool | None:
+    """Alembic type comparison that knows UUIDType (BINARY(16) on SQLite, uuid on PostgreSQL),
+    which reflection cannot recognise; every other type gets Alembic's own comparison."""
+    if isinstance(metadata_type, UUIDType):
+        return False
+    return None

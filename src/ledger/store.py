@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy import factory as sqlalchemy_factory
@@ -30,7 +31,7 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
             [
                 RawEvent(
                     position=position,
-                    originator_id=event.originator_id,
+                    originator_id=UUID(str(event.originator_id)),
                     originator_version=event.originator_version,
                     topic=event.topic,
                     state=event.state,

@@ -1,0 +1,1 @@
+"""Tamper evidence: hash chain, Merkle tree, signed checkpoints, verification and export."""
