@@ -7,8 +7,8 @@ from ledger.application.decisions import DecisionCommands
 from ledger.application.dependencies import DependencyCommands
 from ledger.application.programs import ProgramCommands
 from ledger.application.projects import ProjectCommands
+from ledger.application.reports import Reports
 from ledger.application.resources import ResourceCommands
-from ledger.application.reviews import Reviews
 from ledger.application.risks import RiskCommands
 from ledger.settings import APPLICATION_NAME
 
@@ -21,7 +21,7 @@ class ProgramLedger(
     BenefitCommands,
     RiskCommands,
     DecisionCommands,
-    Reviews,
+    Reports,
 ):
     """Records every fact about programs as immutable events, and replays them."""
 

@@ -91,7 +91,7 @@ class Reviews(History):
 
     def _benefit_outcome(self, decision: Decision, now: Benefit,
                          then: Any) -> BenefitOutcome:
-        series = _series(now)
+        series = measurement_series(now)
         return BenefitOutcome(
             benefit_id=now.id, name=now.name,
             before=[m for m in series if m.effective_at <= decision.taken_at],
@@ -111,7 +111,7 @@ class Reviews(History):
         return chain
 
 
-def _series(benefit: Benefit) -> list[Measurement]:
+def measurement_series(benefit: Benefit) -> list[Measurement]:
     """Measurements in effective-time order, corrections applied."""
     return sorted(
         (Measurement(key, benefit.measured_at[key], value)
@@ -121,7 +121,7 @@ def _series(benefit: Benefit) -> list[Measurement]:
 
 
 def _realization(benefit: Benefit) -> float | None:
-    series = _series(benefit)
+    series = measurement_series(benefit)
     if benefit.profile is None or not series:
         return None
     profile = benefit.profile

@@ -92,9 +92,14 @@ class Benefit(LedgerAggregate):
         def apply(self, benefit: Any) -> None:
             benefit.status = self.to_status
 
-    def __init__(self, program_id: UUID, name: str, direction: str, dis_benefit: bool) -> None:
+    def __init__(self, program_id: UUID, name: str, description: str, kpi: str, unit: str,
+                 direction: str, owner: str, dis_benefit: bool) -> None:
         self.program_id = program_id
         self.name = name
+        self.description = description
+        self.kpi = kpi
+        self.unit = unit
+        self.owner = owner
         self.direction = direction
         self.dis_benefit = dis_benefit
         self.status = "identified"
