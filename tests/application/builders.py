@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -24,12 +24,12 @@ class ProgramBuilder:
         ).id
         ledger.change_program_status(self.program_id, status="active", reason="approved", by=ALICE)
 
-    def project(self, name: str, *keys: str) -> UUID:
+    def project(self, name: str, *keys: str, effective_at: datetime | None = None) -> UUID:
         return self.ledger.authorize_project(
             self.program_id, name=name, manager="Sam", planned_start=date(2025, 1, 1),
             planned_finish=date(2026, 6, 30),
             deliverables=[{"key": k, "name": k.title(), "due": date(2025, 12, 1)} for k in keys],
-            by=ALICE,
+            by=ALICE, effective_at=effective_at,
         ).id
 
     def resource(self, capacity: str = "2") -> UUID:

@@ -19,7 +19,7 @@ def day(month: int, dd: int, year: int = 2025) -> datetime:
 def story(erp: ProgramBuilder) -> dict[str, UUID]:
     """Benefit 40 → 20 days; a decision on 15 Feb, recorded a week late; a later correction."""
     ledger: ProgramLedger = erp.ledger
-    project = erp.project("ERP implementation", "warehouse")
+    project = erp.project("ERP implementation", "warehouse", effective_at=day(1, 1))
     benefit = ledger.identify_benefit(
         erp.program_id, name="Cycle time", description="", kpi="days", unit="days",
         direction="decrease", owner="COO", dis_benefit=False, by=ALICE,
