@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from ledger.schema import compare_type, event_store_metadata, load_all_tables
+from ledger.schema import compare_type, event_store_metadata, load_all_tables, render_item
 
 config = context.config
 target_metadata = [load_all_tables(), event_store_metadata()]
@@ -17,6 +17,7 @@ def run_migrations(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite can only ALTER tables by copying them
         compare_type=compare_type,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -6,13 +6,14 @@ import importlib
 
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import MetaData
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy_utils import UUIDType
 
 from ledger.db import metadata
 from ledger.settings import EVENTS_TABLE, SNAPSHOTS_TABLE, TRACKING_TABLE
 
 # Modules that define tables on ledger.db.metadata; importing them registers the tables.
-TABLE_MODULES: tuple[str, ...] = ("ledger.audit.tables",)
+TABLE_MODULES: tuple[str, ...] = ("ledger.audit.tables", "ledger.projections.catalog")
 
 
 def load_all_tables() -> MetaData:
@@ -54,3 +55,11 @@ def compare_type(
     if isinstance(metadata_type, UUIDType):
         return False
     return None
+
+
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Render Ledger's column types as their plain SQLAlchemy base type, so migrations never
+    import application code that may later change."""
+    if type_ == "type" and isinstance(obj, TypeDecorator) and not isinstance(obj, UUIDType):
+        return f"sa.{obj.impl!r}"
+    return False

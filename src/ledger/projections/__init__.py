@@ -1,0 +1,1 @@
+"""Read models: SQL tables derived from the event log, exactly once, rebuildable at any time."""

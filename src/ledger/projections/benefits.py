@@ -1,0 +1,241 @@
+"""Read model of benefits: profile, measurement series (corrections applied, originals
+kept) and every target revision with the decision behind it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Boolean, Column, Float, Index, String, Table, Text, select
+from sqlalchemy.engine import Connection
+
+from ledger.db import metadata
+from ledger.domain.benefit import Benefit, realization
+from ledger.domain.errors import NotFound
+from ledger.projections.encoding import plain
+from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
+from ledger.projections.registry import ReadModel
+from ledger.projections.types import ID, POSITION, Document, UTCDateTime
+from ledger.projections.view import View
+
+benefits = Table(
+    "rm_benefits", metadata,
+    Column("benefit_id", ID, primary_key=True),
+    Column("program_id", ID, nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("kpi", Text, nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("direction", String(8), nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("dis_benefit", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("profile", Document, nullable=True),
+    Column("original_target_value", Float, nullable=True),
+    Column("original_target_date", String(10), nullable=True),
+    Column("identified_at", UTCDateTime, nullable=False),
+    Column("version", POSITION, nullable=False),
+    Column("last_position", POSITION, nullable=False),
+)
+
+measurements = Table(
+    "rm_benefit_measurements", metadata,
+    Column("measurement_id", ID, primary_key=True),
+    Column("benefit_id", ID, nullable=False),
+    Column("program_id", ID, nullable=False),
+    Column("effective_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("original_value", Float, nullable=False),
+    Column("corrected", Boolean, nullable=False),
+    Column("correction_reason", Text, nullable=True),
+    Column("source", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Index("ix_rm_benefit_measurements_series", "benefit_id", "effective_at"),
+)
+
+target_revisions = Table(
+    "rm_benefit_target_revisions", metadata,
+    Column("position", POSITION, primary_key=True, autoincrement=False),
+    Column("benefit_id", ID, nullable=False, index=True),
+    Column("effective_at", UTCDateTime, nullable=False),
+    Column("from_target_value", Float, nullable=False),
+    Column("to_target_value", Float, nullable=False),
+    Column("from_target_date", String(10), nullable=False),
+    Column("to_target_date", String(10), nullable=False),
+    Column("decision_id", ID, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("actor", Text, nullable=False),
+)
+
+model = ReadModel("benefits", {"benefits": benefits, "measurements": measurements,
+                               "target_revisions": target_revisions})
+
+
+@model.on(Benefit.BenefitIdentified)
+def _identified(event: Benefit.BenefitIdentified, position: int, view: View) -> None:
+    view.put("benefits", {
+        "benefit_id": str(event.originator_id), "program_id": str(event.program_id),
+        "name": event.name, "description": event.description, "kpi": event.kpi,
+        "unit": event.unit, "direction": event.direction, "owner": event.owner,
+        "dis_benefit": event.dis_benefit, "status": "identified", "profile": None,
+        "original_target_value": None, "original_target_date": None,
+        "identified_at": event.effective_at, "version": event.originator_version,
+        "last_position": position,
+    })
+
+
+def _touch(event: Benefit.Event, position: int, view: View) -> dict[str, object]:
+    row = view.changed("benefits", str(event.originator_id))
+    row["version"], row["last_position"] = event.originator_version, position
+    return row
+
+
+@model.on(Benefit.BenefitProfileSet)
+def _profile(event: Benefit.BenefitProfileSet, position: int, view: View) -> None:
+    row = _touch(event, position, view)
+    row["profile"] = plain({
+        "baseline_value": event.baseline_value, "baseline_date": event.baseline_date,
+        "target_value": event.target_value, "target_date": event.target_date,
+        "contributing_project_ids": event.contributing_project_ids,
+        "measurement_method": event.measurement_method,
+    })
+    # The business case's target, before any governed revision: what drift is measured from.
+    row["original_target_value"] = event.target_value
+    row["original_target_date"] = event.target_date.isoformat()
+
+
+@model.on(Benefit.BenefitMeasured)
+def _measured(event: Benefit.BenefitMeasured, position: int, view: View) -> None:
+    row = _touch(event, position, view)
+    view.put("measurements", {
+        "measurement_id": str(event.measurement_id), "benefit_id": row["benefit_id"],
+        "program_id": row["program_id"], "effective_at": event.effective_at,
+        "recorded_at": event.timestamp, "value": event.value, "original_value": event.value,
+        "corrected": False, "correction_reason": None, "source": event.source,
+        "note": event.note, "actor": event.actor,
+    })
+
+
+@model.on(Benefit.BenefitMeasurementCorrected)
+def _corrected(event: Benefit.BenefitMeasurementCorrected, position: int,
+               view: View) -> None:
+    _touch(event, position, view)
+    view.changed("measurements", str(event.measurement_id)).update(
+        value=event.to_value, corrected=True, correction_reason=event.reason)
+
+
+@model.on(Benefit.BenefitTargetRevised)
+def _revised(event: Benefit.BenefitTargetRevised, position: int, view: View) -> None:
+    row = _touch(event, position, view)
+    row["profile"] = {**row["profile"], "target_value": event.to_target_value,  # type: ignore[dict-item]
+                      "target_date": event.to_target_date.isoformat()}
+    view.put("target_revisions", {
+        "position": position, "benefit_id": row["benefit_id"],
+        "effective_at": event.effective_at, "from_target_value": event.from_target_value,
+        "to_target_value": event.to_target_value,
+        "from_target_date": event.from_target_date.isoformat(),
+        "to_target_date": event.to_target_date.isoformat(),
+        "decision_id": str(event.decision_id), "reason": event.reason, "actor": event.actor,
+    })
+
+
+@model.on(Benefit.BenefitStatusChanged)
+def _status(event: Benefit.BenefitStatusChanged, position: int, view: View) -> None:
+    _touch(event, position, view)["status"] = event.to_status
+
+
+class MeasurementView(BaseModel):
+    id: UUID
+    effective_at: datetime
+    recorded_at: datetime
+    value: float
+    original_value: float
+    corrected: bool
+    correction_reason: str | None
+    source: str
+    note: str
+    actor: str
+
+
+class TargetRevisionView(BaseModel):
+    position: int
+    effective_at: datetime
+    from_target_value: float
+    to_target_value: float
+    from_target_date: date
+    to_target_date: date
+    decision_id: UUID
+    reason: str | None
+    actor: str
+
+
+class BenefitView(BaseModel):
+    id: UUID
+    program_id: UUID
+    name: str
+    description: str
+    kpi: str
+    unit: str
+    direction: str
+    owner: str
+    dis_benefit: bool
+    status: str
+    profile: dict[str, Any] | None
+    original_target_value: float | None
+    original_target_date: date | None
+    latest_value: float | None
+    latest_at: datetime | None
+    realization: float | None = Field(
+        description="(latest - baseline) / (target - baseline), as a fraction of the plan.")
+    target_drift: float | None = Field(
+        description="Current target minus the business case's original target.")
+    measurements: list[MeasurementView] = []
+    target_revisions: list[TargetRevisionView] = []
+    identified_at: datetime
+    version: int
+    position: int
+
+
+def _benefit(connection: Connection, row: Any, detail: bool) -> BenefitView:
+    series = [MeasurementView(id=m.measurement_id, **{k: getattr(m, k) for k in (
+        "effective_at", "recorded_at", "value", "original_value", "corrected",
+        "correction_reason", "source", "note", "actor")}) for m in connection.execute(
+        select(measurements).where(measurements.c.benefit_id == row.benefit_id)
+        .order_by(measurements.c.effective_at, measurements.c.measurement_id))]
+    revisions = [TargetRevisionView(**dict(r._mapping)) for r in connection.execute(
+        select(target_revisions).where(target_revisions.c.benefit_id == row.benefit_id)
+        .order_by(target_revisions.c.position))] if detail else []
+    latest = series[-1] if series else None
+    profile = row.profile
+    return BenefitView(
+        id=row.benefit_id, program_id=row.program_id, name=row.name,
+        description=row.description, kpi=row.kpi, unit=row.unit, direction=row.direction,
+        owner=row.owner, dis_benefit=row.dis_benefit, status=row.status, profile=profile,
+        original_target_value=row.original_target_value,
+        original_target_date=row.original_target_date,
+        latest_value=latest.value if latest else None,
+        latest_at=latest.effective_at if latest else None,
+        realization=realization(profile["baseline_value"], profile["target_value"],
+                                latest.value) if profile and latest else None,
+        target_drift=(profile["target_value"] - row.original_target_value) if profile else None,
+        measurements=series if detail else [], target_revisions=revisions,
+        identified_at=row.identified_at, version=row.version, position=row.last_position)
+
+
+def get_benefit(connection: Connection, benefit_id: UUID) -> BenefitView:
+    row = connection.execute(
+        select(benefits).where(benefits.c.benefit_id == str(benefit_id))).first()
+    if row is None:
+        raise NotFound(f"no benefit with id {benefit_id}")
+    return _benefit(connection, row, detail=True)
+
+
+def list_benefits(connection: Connection, program_id: UUID, limit: int = DEFAULT_LIMIT,
+                  cursor: str | None = None) -> Page[BenefitView]:
+    query = select(benefits).where(benefits.c.program_id == str(program_id))
+    return keyset_page(connection, query, benefits.c.benefit_id, limit, cursor,
+                       lambda row: _benefit(connection, row, detail=False))

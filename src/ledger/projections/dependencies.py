@@ -1,0 +1,122 @@
+"""Read model of dependencies between projects, and their status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+from sqlalchemy import Column, Select, String, Table, Text, and_, func, select
+from sqlalchemy.engine import Connection
+
+from ledger.db import metadata
+from ledger.domain.dependency import Dependency
+from ledger.domain.errors import NotFound
+from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
+from ledger.projections.projects import projects
+from ledger.projections.registry import ReadModel
+from ledger.projections.types import ID, POSITION, UTCDateTime
+from ledger.projections.view import View
+
+dependencies = Table(
+    "rm_dependencies", metadata,
+    Column("dependency_id", ID, primary_key=True),
+    Column("program_id", ID, nullable=False, index=True),
+    Column("provider_project_id", ID, nullable=False),
+    Column("provider_deliverable", Text, nullable=True),
+    Column("consumer_project_id", ID, nullable=False),
+    Column("needed_by", String(10), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("status_reason", Text, nullable=True),
+    Column("declared_at", UTCDateTime, nullable=False),
+    Column("status_changed_at", UTCDateTime, nullable=False),
+    Column("version", POSITION, nullable=False),
+    Column("last_position", POSITION, nullable=False),
+)
+
+model = ReadModel("dependencies", {"dependencies": dependencies})
+
+
+@model.on(Dependency.DependencyDeclared)
+def _declared(event: Dependency.DependencyDeclared, position: int, view: View) -> None:
+    view.put("dependencies", {
+        "dependency_id": str(event.originator_id), "program_id": str(event.program_id),
+        "provider_project_id": str(event.provider_project_id),
+        "provider_deliverable": event.provider_deliverable,
+        "consumer_project_id": str(event.consumer_project_id),
+        "needed_by": event.needed_by.isoformat(), "description": event.description,
+        "status": "open", "status_reason": None, "declared_at": event.effective_at,
+        "status_changed_at": event.effective_at, "version": event.originator_version,
+        "last_position": position,
+    })
+
+
+@model.on(Dependency.DependencyStatusChanged)
+def _status(event: Dependency.DependencyStatusChanged, position: int, view: View) -> None:
+    row = view.changed("dependencies", str(event.originator_id))
+    row.update(status=event.to_status, status_reason=event.reason,
+               status_changed_at=event.effective_at, version=event.originator_version,
+               last_position=position)
+
+
+class DependencyView(BaseModel):
+    id: UUID
+    program_id: UUID
+    provider_project_id: UUID
+    provider_deliverable: str | None
+    consumer_project_id: UUID
+    needed_by: date
+    description: str
+    status: str
+    status_reason: str | None
+    declared_at: datetime
+    status_changed_at: datetime
+    provider_red: bool
+    needed_by_passed: bool
+    version: int
+    position: int
+
+
+def _with_flags(today: date) -> Select[Any]:
+    """Dependencies with their derived flags: the provider reports red, or the date passed
+    while the dependency is still open. ``today`` is an argument: queries never read clocks
+    inside SQL, so tests pin it."""
+    provider = projects.alias("provider")
+    open_statuses = ("open", "committed", "at_risk", "broken")
+    red = func.coalesce(provider.c.latest_report["overall"].as_string() == "red", False)
+    return select(
+        dependencies,
+        red.label("provider_red"),
+        and_(dependencies.c.needed_by < today.isoformat(),
+             dependencies.c.status.in_(open_statuses)).label("needed_by_passed"),
+    ).join(provider, provider.c.project_id == dependencies.c.provider_project_id, isouter=True)
+
+
+def _dependency(row: Any) -> DependencyView:
+    return DependencyView(
+        id=row.dependency_id, program_id=row.program_id,
+        provider_project_id=row.provider_project_id,
+        provider_deliverable=row.provider_deliverable,
+        consumer_project_id=row.consumer_project_id, needed_by=row.needed_by,
+        description=row.description, status=row.status, status_reason=row.status_reason,
+        declared_at=row.declared_at, status_changed_at=row.status_changed_at,
+        provider_red=bool(row.provider_red), needed_by_passed=bool(row.needed_by_passed),
+        version=row.version, position=row.last_position)
+
+
+def get_dependency(connection: Connection, dependency_id: UUID, today: date) -> DependencyView:
+    row = connection.execute(_with_flags(today).where(
+        dependencies.c.dependency_id == str(dependency_id))).first()
+    if row is None:
+        raise NotFound(f"no dependency with id {dependency_id}")
+    return _dependency(row)
+
+
+def list_dependencies(connection: Connection, program_id: UUID, today: date,
+                      limit: int = DEFAULT_LIMIT,
+                      cursor: str | None = None) -> Page[DependencyView]:
+    query = _with_flags(today).where(dependencies.c.program_id == str(program_id))
+    return keyset_page(connection, query, dependencies.c.dependency_id, limit, cursor,
+                       _dependency)

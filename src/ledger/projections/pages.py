@@ -1,0 +1,61 @@
+"""Keyset paging for read-model lists: a limit, and an opaque cursor to the next page."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.engine import Connection
+
+from ledger.domain.errors import InvalidInput
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+Item = TypeVar("Item")
+
+
+class Page(BaseModel, Generic[Item]):
+    items: list[Item]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` to get the next page; absent on the last.")
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput("limit", f"must be between 1 and {MAX_LIMIT}")
+    return limit
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> list[Any] | None:
+    """The sort key a cursor stands for; a malformed cursor is the client's error."""
+    if cursor is None:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("cursor", "is not a cursor this API returned") from None
+    if not isinstance(key, list):
+        raise InvalidInput("cursor", "is not a cursor this API returned")
+    return key
+
+
+def keyset_page(connection: Connection, query: Select[Any], key: ColumnElement[Any],
+                limit: int, cursor: str | None,
+                to_item: Callable[[Any], Item]) -> Page[Item]:
+    """One page of ``query`` ordered by the unique ``key``, starting after the cursor."""
+    after = decode_cursor(cursor)
+    if after:
+        query = query.where(key > after[0])
+    rows = connection.execute(query.order_by(key).limit(check_limit(limit) + 1)).all()
+    more = len(rows) > limit
+    last = rows[limit - 1]._mapping[key] if more else None
+    return Page(items=[to_item(r) for r in rows[:limit]],
+                next_cursor=encode_cursor([last]) if more else None)

@@ -1,0 +1,101 @@
+"""The program summary: the header plus rollups across every component read model."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from ledger.domain.errors import NotFound
+from ledger.projections.benefits import list_benefits
+from ledger.projections.dependencies import dependencies
+from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
+from ledger.projections.programs import programs
+from ledger.projections.projects import projects
+from ledger.projections.resources import list_resources
+from ledger.projections.risks import risks
+
+HIGH_EXPOSURE = 15  # likelihood × impact at or above this is a "high" risk on a 5×5 grid
+SEVERITY = {"green": 0, "amber": 1, "red": 2}
+
+
+class Rollups(BaseModel):
+    projects_total: int
+    projects_by_lifecycle: dict[str, int]
+    worst_health: str | None = Field(description="The worst overall RAG of any project.")
+    benefit_realization: float | None = Field(
+        description="Mean realization of the benefits that have a profile and a measurement.")
+    open_high_risks: int = Field(description=f"Risks not closed with exposure >= {HIGH_EXPOSURE}.")
+    dependencies_at_risk: int = Field(description="Dependencies at_risk or broken.")
+    over_allocated_months: int = Field(description="Resource-months allocated over capacity.")
+
+
+class ProgramSummary(BaseModel):
+    id: UUID
+    code: str
+    name: str
+    status: str
+    sponsor: str
+    manager: str
+    objectives: list[str]
+    defined_at: datetime
+    version: int
+    position: int
+    rollups: Rollups
+
+
+def _rollups(connection: Connection, program_id: str) -> Rollups:
+    lifecycles = Counter(connection.execute(
+        select(projects.c.lifecycle).where(projects.c.program_id == program_id)).scalars())
+    reports = connection.execute(select(projects.c.latest_report).where(
+        projects.c.program_id == program_id)).scalars()
+    ratings = [r["overall"] for r in reports if r]
+    realized = [b.realization for b in list_benefits(connection, UUID(program_id),
+                                                     limit=500).items
+                if b.realization is not None]
+    high = connection.execute(select(func.count()).where(
+        risks.c.program_id == program_id, risks.c.status != "closed",
+        risks.c.exposure >= HIGH_EXPOSURE)).scalar_one()
+    troubled = connection.execute(select(func.count()).where(
+        dependencies.c.program_id == program_id,
+        dependencies.c.status.in_(("at_risk", "broken")))).scalar_one()
+    over = sum(len(r.over_allocated_months)
+               for r in list_resources(connection, UUID(program_id), limit=500).items)
+    return Rollups(
+        projects_total=sum(lifecycles.values()), projects_by_lifecycle=dict(lifecycles),
+        worst_health=max(ratings, key=SEVERITY.__getitem__) if ratings else None,
+        benefit_realization=sum(realized) / len(realized) if realized else None,
+        open_high_risks=high, dependencies_at_risk=troubled, over_allocated_months=over)
+
+
+def _summary(connection: Connection, row: Any) -> ProgramSummary:
+    return ProgramSummary(
+        id=row.program_id, code=row.code, name=row.name, status=row.status,
+        sponsor=row.sponsor, manager=row.manager, objectives=row.objectives,
+        defined_at=row.defined_at, version=row.version, position=row.last_position,
+        rollups=_rollups(connection, row.program_id))
+
+
+def get_program(connection: Connection, program_id: UUID) -> ProgramSummary:
+    row = connection.execute(
+        select(programs).where(programs.c.program_id == str(program_id))).first()
+    if row is None:
+        raise NotFound(f"no program with id {program_id}")
+    return _summary(connection, row)
+
+
+def list_programs(connection: Connection, visible: set[UUID] | None = None,
+                  limit: int = DEFAULT_LIMIT,
+                  cursor: str | None = None) -> Page[ProgramSummary]:
+    """Program summaries; ``visible`` limits them to a token's program scope."""
+    query = select(programs)
+    if visible is not None:
+        query = query.where(programs.c.program_id.in_([str(v) for v in visible]))
+    return keyset_page(connection, query, programs.c.program_id, limit, cursor,
+                       lambda row: _summary(connection, row))
+

@@ -1,0 +1,129 @@
+"""Read model of the audit timeline: every event, who, when (both times), why, and the
+fields it changed as before → after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Column, Index, String, Table, Text, select
+from sqlalchemy.engine import Connection
+
+from ledger.db import metadata
+from ledger.domain.base import LedgerAggregate
+from ledger.projections.encoding import plain
+from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
+from ledger.projections.registry import ReadModel
+from ledger.projections.types import ID, POSITION, Document, UTCDateTime
+from ledger.projections.view import View
+
+METADATA_FIELDS = frozenset({
+    "originator_id", "originator_version", "timestamp", "originator_topic", "actor",
+    "reason", "effective_at", "correlation_id", "causation_id",
+})
+
+timeline = Table(
+    "rm_audit_timeline", metadata,
+    Column("position", POSITION, primary_key=True, autoincrement=False),
+    Column("recorded_at", UTCDateTime, nullable=False, index=True),
+    Column("effective_at", UTCDateTime, nullable=False),
+    Column("actor", Text, nullable=False, index=True),
+    Column("reason", Text, nullable=True),
+    Column("aggregate_type", String(32), nullable=False),
+    Column("aggregate_id", ID, nullable=False),
+    Column("program_id", ID, nullable=True),
+    Column("version", POSITION, nullable=False),
+    Column("event_type", String(64), nullable=False, index=True),
+    Column("summary", Text, nullable=False),
+    Column("changes", Document, nullable=False),
+    Column("correlation_id", Text, nullable=True),
+    Index("ix_rm_audit_timeline_aggregate", "aggregate_id", "position"),
+    Index("ix_rm_audit_timeline_program", "program_id", "position"),
+)
+
+# What each aggregate's events last said, field by field: the "before" of the next change.
+known_fields = Table(
+    "rm_audit_known_fields", metadata,
+    Column("aggregate_id", ID, primary_key=True),
+    Column("program_id", ID, nullable=True),
+    Column("fields", Document, nullable=False),
+)
+
+model = ReadModel("timeline", {"timeline": timeline, "known_fields": known_fields})
+
+
+@model.on(LedgerAggregate.Event)
+def _any_event(event: Any, position: int, view: View) -> None:
+    aggregate_id = str(event.originator_id)
+    data = {k: plain(v) for k, v in vars(event).items() if k not in METADATA_FIELDS}
+    known = view.get("known_fields", aggregate_id)
+    if known is None:
+        program_id = data.get("program_id") or (
+            aggregate_id if type(event).__name__ == "ProgramDefined" else None)
+        known = view.put("known_fields", {"aggregate_id": aggregate_id,
+                                          "program_id": program_id, "fields": {}})
+    before: dict[str, Any] = known["fields"]
+    changes = {name: {"before": before.get(name), "after": value}
+               for name, value in data.items() if before.get(name) != value}
+    view.changed("known_fields", aggregate_id)["fields"] = {**before, **data}
+    view.put("timeline", {
+        "position": position, "recorded_at": event.timestamp,
+        "effective_at": event.effective_at, "actor": event.actor, "reason": event.reason,
+        "aggregate_type": type(event).__qualname__.split(".")[0],
+        "aggregate_id": aggregate_id, "program_id": known["program_id"],
+        "version": event.originator_version, "event_type": type(event).__name__,
+        "summary": summarize(type(event).__name__, data, event.reason),
+        "changes": changes, "correlation_id": event.correlation_id,
+    })
+
+
+def summarize(event_type: str, data: dict[str, Any], reason: str | None) -> str:
+    """One human line: the event in words, its most telling values, and the reason."""
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in event_type).strip()
+    telling = [f"{k.replace('_', ' ')}: {v}" for k, v in data.items()
+               if isinstance(v, str | int | float) and not isinstance(v, bool)
+               and not k.endswith("_id") and len(str(v)) <= 60][:3]
+    line = words.capitalize() + (" (" + "; ".join(telling) + ")" if telling else "")
+    return line + (f" because {reason}" if reason else "")
+
+
+class TimelineEntry(BaseModel):
+    position: int
+    recorded_at: datetime
+    effective_at: datetime
+    actor: str
+    reason: str | None
+    aggregate_type: str
+    aggregate_id: UUID
+    program_id: UUID | None
+    version: int
+    event_type: str
+    summary: str
+    changes: dict[str, dict[str, Any]] = Field(
+        description="Each field the event set, as {before, after}.")
+    correlation_id: str | None
+
+
+def audit_timeline(
+    connection: Connection, *, program_id: UUID | None = None,
+    aggregate_id: UUID | None = None, actor: str | None = None, event_type: str | None = None,
+    recorded_from: datetime | None = None, recorded_to: datetime | None = None,
+    after: int | None = None, limit: int = DEFAULT_LIMIT, cursor: str | None = None,
+) -> Page[TimelineEntry]:
+    """Every event in log order, filtered; ``after`` skips to positions past it."""
+    query = select(timeline)
+    equal = ((timeline.c.program_id, program_id), (timeline.c.aggregate_id, aggregate_id),
+             (timeline.c.actor, actor), (timeline.c.event_type, event_type))
+    for column, value in equal:
+        if value is not None:
+            query = query.where(column == (str(value) if isinstance(value, UUID) else value))
+    if recorded_from is not None:
+        query = query.where(timeline.c.recorded_at >= recorded_from)
+    if recorded_to is not None:
+        query = query.where(timeline.c.recorded_at <= recorded_to)
+    if after is not None:
+        query = query.where(timeline.c.position > after)
+    return keyset_page(connection, query, timeline.c.position, limit, cursor,
+                       lambda row: TimelineEntry(**dict(row._mapping)))
