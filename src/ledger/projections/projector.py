@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import Engine, Table
+from sqlalchemy.engine import Connection
 
 from ledger.application import ProgramLedger
 from ledger.projections.catalog import READ_MODELS
@@ -34,24 +35,28 @@ class Projector:
                        for m in self.models for n, t in m.tables.items()}
 
     def apply_batch(self) -> tuple[int, int]:
-        """Apply up to one batch; returns (events applied, position reached)."""
+        """Apply up to one batch in its own transaction; returns (applied, position reached)."""
         with self.engine.begin() as connection:
             lock_projection(connection)
-            position = tracked_position(connection, self.tracking_name)
-            notifications = self.ledger.recorder.select_notifications(
-                start=position + 1, limit=self.batch_size)
-            if not notifications:
-                return 0, position
-            views = {m.name: View(connection, {n: self.tables[f"{m.name}.{n}"]
-                                               for n in m.tables}) for m in self.models}
-            for notification in notifications:
-                event = self.ledger.mapper.to_domain_event(notification)
-                for model in self.models:
-                    model.apply(event, notification.id, views[model.name])
-            for view in views.values():
-                view.flush()
-            record_position(connection, notifications[-1].id, self.tracking_name)
-            return len(notifications), notifications[-1].id
+            return self.apply_batch_in(connection)
+
+    def apply_batch_in(self, connection: Connection) -> tuple[int, int]:
+        """Apply up to one batch inside the caller's transaction, which holds the lock."""
+        position = tracked_position(connection, self.tracking_name)
+        notifications = self.ledger.recorder.select_notifications(
+            start=position + 1, limit=self.batch_size)
+        if not notifications:
+            return 0, position
+        views = {m.name: View(connection, {n: self.tables[f"{m.name}.{n}"]
+                                           for n in m.tables}) for m in self.models}
+        for notification in notifications:
+            event = self.ledger.mapper.to_domain_event(notification)
+            for model in self.models:
+                model.apply(event, notification.id, views[model.name])
+        for view in views.values():
+            view.flush()
+        record_position(connection, notifications[-1].id, self.tracking_name)
+        return len(notifications), notifications[-1].id
 
     def catch_up(self) -> int:
         """Apply batches until the head of the log; returns the events applied."""

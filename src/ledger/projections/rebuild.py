@@ -1,0 +1,107 @@
+"""Rebuild every read model from position 0 without taking queries offline.
+
+The rebuild fills fresh shadow tables while the live ones keep answering queries and the
+live runner keeps them current. It then takes the projection lock, applies whatever arrived
+meanwhile to the shadows, and in that same transaction drops the live tables and renames the
+shadows into their place, with the tracking position. Readers see the old tables or the new
+ones, never a mix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, MetaData, Table, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import quoted_name
+
+from ledger.application import ProgramLedger
+from ledger.db import metadata
+from ledger.projections.catalog import all_tables
+from ledger.projections.projector import Projector
+from ledger.projections.tracking import (
+    LIVE,
+    REBUILD,
+    forget_position,
+    lock_projection,
+    record_position,
+)
+
+SUFFIX = "__rebuild"
+Progress = Callable[[int, int], None]  # (events applied so far, head of the log)
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    events: int
+    position: int
+
+
+def shadow_tables() -> dict[str, Table]:
+    """A copy of every read-model table, with every name suffixed so both can coexist."""
+    shadows = MetaData(naming_convention=metadata.naming_convention)
+    copies = {}
+    for name, table in all_tables().items():
+        copy = table.to_metadata(shadows, name=name + SUFFIX)
+        copy.primary_key.name = quoted_name(f"pk_{copy.name}", None)
+        for index in copy.indexes:
+            if index.name and not str(index.name).startswith(f"ix_{copy.name}"):
+                index.name = quoted_name(str(index.name) + SUFFIX, None)
+        copies[name] = copy
+    return copies
+
+
+def rebuild(ledger: ProgramLedger, engine: Engine, *, batch_size: int = 1000,
+            progress: Progress | None = None) -> RebuildResult:
+    """Replay the whole log into shadow tables, then switch them in atomically."""
+    shadows = shadow_tables()
+    _create_fresh(engine, shadows)
+    projector = Projector(ledger, engine, batch_size=batch_size, tables=shadows,
+                          tracking_name=REBUILD)
+    applied = 0
+    while True:
+        count, position = projector.apply_batch()
+        applied += count
+        if progress:
+            progress(applied, max(position, ledger.head_position()))
+        if not count:
+            break
+    with engine.begin() as connection:
+        lock_projection(connection)
+        while (count := projector.apply_batch_in(connection)[0]):
+            applied += count
+        position = projector.apply_batch_in(connection)[1]
+        _swap(connection, shadows)
+        record_position(connection, position, LIVE)
+        forget_position(connection, REBUILD)
+    return RebuildResult(events=applied, position=position)
+
+
+def _create_fresh(engine: Engine, shadows: dict[str, Table]) -> None:
+    with engine.begin() as connection:
+        for table in shadows.values():
+            table.drop(connection, checkfirst=True)
+            table.create(connection)
+        forget_position(connection, REBUILD)
+
+
+def _swap(connection: Connection, shadows: dict[str, Table]) -> None:
+    live = all_tables()
+    postgres = connection.dialect.name == "postgresql"
+    for name, shadow in shadows.items():
+        connection.execute(text(f'DROP TABLE "{name}"'))
+        connection.execute(text(f'ALTER TABLE "{shadow.name}" RENAME TO "{name}"'))
+        canonical = {tuple(c.name for c in i.columns): str(i.name) for i in live[name].indexes}
+        for index in shadow.indexes:
+            target = canonical[tuple(c.name for c in index.columns)]
+            if postgres:
+                connection.execute(text(f'ALTER INDEX "{index.name}" RENAME TO "{target}"'))
+            else:  # SQLite cannot rename an index: replace it
+                connection.execute(text(f'DROP INDEX "{index.name}"'))
+                columns = ", ".join(f'"{c.name}"' for c in index.columns)
+                connection.execute(text(f'CREATE INDEX "{target}" ON "{name}" ({columns})'))
+        if postgres:
+            connection.execute(text(
+                f'ALTER TABLE "{name}" RENAME CONSTRAINT "{shadow.primary_key.name}" '
+                f'TO "{live[name].primary_key.name}"'))
