@@ -72,6 +72,9 @@ class LedgerService(Application[UUID]):
             cls: self.settings.snapshot_interval for cls in AGGREGATE_CLASSES
         }
         super().__init__(env=self.settings.to_eventsourcing_env())
+        # The library switches SQLite files to WAL on first use; do it now, before other
+        # connections (the projector's) hold locks that would make the switch fail.
+        self.recorder.datastore.init_sqlite_wal_mode()  # type: ignore[attr-defined]
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -11,6 +11,8 @@ def build_app() -> typer.Typer:
     """The full command tree; subcommand modules load here so `import ledger` stays light."""
     from ledger.cli.db import app as db_app
     from ledger.cli.demo import demo
+    from ledger.cli.projections import app as projections_app
+    from ledger.cli.projections import projector
     from ledger.cli.state import state
 
     app = typer.Typer(
@@ -20,6 +22,8 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     app.add_typer(db_app, name="db")
+    app.add_typer(projections_app, name="projections")
+    app.command()(projector)
     app.command()(demo)
     app.command()(state)
     return app
