@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import suppress
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
