@@ -13,7 +13,10 @@ from ledger.db import metadata
 from ledger.settings import EVENTS_TABLE, SNAPSHOTS_TABLE, TRACKING_TABLE
 
 # Modules that define tables on ledger.db.metadata; importing them registers the tables.
-TABLE_MODULES: tuple[str, ...] = ("ledger.audit.tables", "ledger.projections.catalog")
+TABLE_MODULES: tuple[str, ...] = (
+    "ledger.audit.tables", "ledger.projections.catalog", "ledger.access.tokens",
+    "ledger.access.idempotency",
+)
 
 
 def load_all_tables() -> MetaData:

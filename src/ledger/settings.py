@@ -92,11 +92,23 @@ class Settings(BaseSettings):
     def resolved_signing_key_path(self) -> Path:
         return self.signing_key_path or self.data_dir / "checkpoint-signing-key.pem"
 
+    @property
+    def event_store_url(self) -> str:
+        """The database URL with PostgreSQL time limits, so an outage fails fast instead of
+        hanging a request: a connect timeout, and a bound on waiting for the write lock."""
+        url = self.resolved_database_url
+        if not self.is_postgres:
+            return url
+        seconds = max(1, round(self.database_timeout_seconds))
+        separator = "&" if "?" in url else "?"
+        return (f"{url}{separator}connect_timeout={seconds}"
+                f"&options=-c%20lock_timeout%3D{seconds * 1000 + 2000}")
+
     def to_eventsourcing_env(self) -> dict[str, str]:
         """The environment that configures eventsourcing and its SQLAlchemy recorders."""
         return {
             "PERSISTENCE_MODULE": "ledger.store",
-            "SQLALCHEMY_URL": self.resolved_database_url,
+            "SQLALCHEMY_URL": self.event_store_url,
             "CREATE_TABLE": "y" if self.create_tables else "n",
             "IS_SNAPSHOTTING_ENABLED": "y",
         }

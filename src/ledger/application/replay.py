@@ -16,6 +16,7 @@ from ledger.application.service import LedgerService
 from ledger.domain.base import LedgerAggregate
 from ledger.domain.errors import InvalidInput, NotFound
 from ledger.domain.program import Program
+from ledger.projections.encoding import plain
 
 
 @dataclass
@@ -26,6 +27,23 @@ class ProgramAsOf:
     program: Program
     effective: datetime | None = None
     components: dict[str, list[LedgerAggregate]] = field(default_factory=dict)
+
+    def to_plain(self) -> dict[str, Any]:
+        """JSON-ready: each aggregate's id, version and public state."""
+        return {
+            "position": self.position,
+            "effective": plain(self.effective),
+            "program": aggregate_state(self.program),
+            "components": {kind: [aggregate_state(c) for c in items]
+                           for kind, items in sorted(self.components.items())},
+        }
+
+
+def aggregate_state(aggregate: LedgerAggregate) -> dict[str, Any]:
+    """An aggregate's id, version and fields, without the library's bookkeeping."""
+    fields = {k: v for k, v in vars(aggregate).items() if not k.startswith("_")}
+    return {"id": str(aggregate.id), "type": type(aggregate).__name__,
+            "version": aggregate.version, "state": plain(fields)}
 
 
 class Replay(LedgerService):

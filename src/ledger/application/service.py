@@ -75,6 +75,9 @@ class LedgerService(Application[UUID]):
         # The library switches SQLite files to WAL on first use; do it now, before other
         # connections (the projector's) hold locks that would make the switch fail.
         self.recorder.datastore.init_sqlite_wal_mode()  # type: ignore[attr-defined]
+        # The library builds its engine without pre-ping; with it, a connection that died in a
+        # database restart is replaced on checkout instead of failing a request.
+        self.recorder.datastore.engine.pool._pre_ping = True  # type: ignore[attr-defined]
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -138,6 +141,11 @@ class LedgerService(Application[UUID]):
 
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
+
+    def program_of(self, aggregate_id: UUID) -> UUID:
+        """The program an aggregate belongs to (a program belongs to itself)."""
+        aggregate = self.load(aggregate_id, LedgerAggregate)
+        return aggregate.id if isinstance(aggregate, Program) else aggregate.program_id  # type: ignore[attr-defined]
 
     def open_program(self, program_id: UUID) -> Program:
         """The program, which must still accept commands for its components."""

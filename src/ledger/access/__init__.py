@@ -1,0 +1,1 @@
+"""Who may do what: hashed bearer tokens and principals, and idempotency records."""

@@ -1,0 +1,106 @@
+"""Bearer tokens: stored only as SHA-256 hashes, each naming a principal, a role and a scope."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy import JSON, Column, Engine, String, Table, Text, insert, select, update
+
+from ledger.db import metadata
+from ledger.domain.errors import InvalidInput, NotFound
+from ledger.projections.types import UTCDateTime
+
+ROLES = ("editor", "auditor", "viewer", "admin")
+PRINCIPAL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+
+tokens = Table(
+    "ledger_api_tokens", metadata,
+    Column("token_id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("principal_id", String(64), nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("programs", JSON(none_as_null=True), nullable=True,
+           comment="program ids, or null for all"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the actor recorded on every event they cause."""
+
+    id: str
+    name: str
+    role: str
+    programs: frozenset[UUID] | None  # None: every program
+
+    def may_see(self, program_id: UUID) -> bool:
+        return self.programs is None or program_id in self.programs
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token_id: str
+    token: str  # shown once; only its hash is kept
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(engine: Engine, *, principal_id: str, role: str,
+                programs: list[UUID] | None, display_name: str | None = None) -> IssuedToken:
+    """Create a token; the clear text is returned once and never stored."""
+    if role not in ROLES:
+        raise InvalidInput("role", f"use one of {', '.join(ROLES)}")
+    if not PRINCIPAL_PATTERN.match(principal_id):
+        raise InvalidInput("principal", "use 2-64 lower-case letters, digits, '.', '_', '-'")
+    token = "ldg_" + secrets.token_urlsafe(32)
+    token_id = str(uuid.uuid4())
+    with engine.begin() as connection:
+        connection.execute(insert(tokens).values(
+            token_id=token_id, token_hash=_hash(token), principal_id=principal_id,
+            display_name=display_name or principal_id, role=role,
+            programs=None if programs is None else [str(p) for p in programs],
+            created_at=datetime.now(UTC), revoked_at=None))
+    return IssuedToken(token_id, token)
+
+
+def authenticate(engine: Engine, token: str) -> Principal | None:
+    """The principal of a live token, or None for an unknown or revoked one."""
+    with engine.connect() as connection:
+        row = connection.execute(select(tokens).where(
+            tokens.c.token_hash == _hash(token), tokens.c.revoked_at.is_(None))).first()
+    if row is None:
+        return None
+    programs = None if row.programs is None else frozenset(UUID(p) for p in row.programs)
+    return Principal(row.principal_id, row.display_name, row.role, programs)
+
+
+def list_tokens(engine: Engine) -> list[dict[str, object]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(tokens).order_by(tokens.c.created_at)).mappings()
+        return [{k: v for k, v in row.items() if k != "token_hash"} for row in rows]
+
+
+def revoke_token(engine: Engine, token_id: str) -> None:
+    with engine.begin() as connection:
+        result = connection.execute(update(tokens).where(
+            tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None)
+        ).values(revoked_at=datetime.now(UTC)))
+    if result.rowcount == 0:
+        raise NotFound(f"no live token with id {token_id}")
+
+
+def has_admin(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return connection.execute(select(tokens.c.token_id).where(
+            tokens.c.role == "admin", tokens.c.revoked_at.is_(None)).limit(1)).first() is not None

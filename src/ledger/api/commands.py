@@ -1,0 +1,120 @@
+"""Running a command over HTTP: role and scope, If-Match, Idempotency-Key, and the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+from fastapi import Depends, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from ledger.access import idempotency
+from ledger.access.tokens import Principal
+from ledger.api.deps import (
+    WRITERS,
+    PrincipalDep,
+    ServicesDep,
+    parse_if_match,
+    require_role,
+    require_scope,
+)
+from ledger.api.schemas.commands import Accepted
+from ledger.api.services import Services
+from ledger.application import CommandResult
+from ledger.domain.base import Provenance
+from ledger.domain.errors import ConcurrencyConflict, InvalidInput
+
+Action = Callable[[Provenance, int | None], CommandResult]
+
+
+class CommandRunner:
+    """Everything a command route needs besides its body."""
+
+    def __init__(self, request: Request, services: Services, principal: Principal,
+                 body: bytes, idempotency_key: str | None, if_match: int | None) -> None:
+        self.request = request
+        self.services = services
+        self.principal = principal
+        self.body = body
+        self.idempotency_key = idempotency_key
+        self.if_match = if_match
+
+    def for_program(self, program_id: UUID, action: Action, status: int = 201) -> JSONResponse:
+        """Run ``action`` as the caller, if their role and scope allow it."""
+        require_role(self.principal, WRITERS, "post commands")
+        require_scope(self.principal, program_id)
+        by = Provenance(actor=self.principal.id,
+                        correlation_id=getattr(self.request.state, "request_id", None))
+        if self.idempotency_key is None:
+            response = self._respond(action(by, self.if_match), status)
+        else:
+            response = self._idempotent(action, by, status)
+        self.services.recorded()
+        return response
+
+    def for_component(self, aggregate_id: UUID, action: Action,
+                      status: int = 201) -> JSONResponse:
+        """As ``for_program``, for a command addressed to one of a program's components."""
+        require_role(self.principal, WRITERS, "post commands")
+        return self.for_program(self.services.ledger.program_of(aggregate_id), action, status)
+
+    def _respond(self, result: CommandResult, status: int) -> JSONResponse:
+        body = Accepted(id=result.id, version=result.version, position=result.position,
+                        **result.extra).model_dump(mode="json", exclude_none=True)
+        return JSONResponse(body, status_code=status, headers={"ETag": f'"{result.version}"'})
+
+    def _idempotent(self, action: Action, by: Provenance, status: int) -> JSONResponse:
+        """The key is looked up and stored in the command's own transaction, under the write
+        lock, so two identical requests racing each other still run the command once."""
+        assert self.idempotency_key is not None
+        fingerprint = idempotency.request_fingerprint(
+            self.request.method, self.request.url.path, self.body)
+        ledger = self.services.ledger
+        try:
+            with ledger.serialised_transaction() as session:
+                stored = idempotency.find(session, self.principal.id, self.idempotency_key)
+                if stored is None:
+                    response = self._respond(action(by, self.if_match), status)
+                    idempotency.remember(session, self.principal.id, self.idempotency_key,
+                                         idempotency.StoredResponse(
+                                             fingerprint, response.status_code,
+                                             _json(response), response.headers["ETag"]))
+                    return response
+        except IntegrityError:
+            raise ConcurrencyConflict("a concurrent write won; retry the request") from None
+        if stored.request_hash != fingerprint:
+            raise InvalidInput("Idempotency-Key", "this key was already used for a different "
+                                                  "request; use a new key for a new request")
+        return JSONResponse(stored.body, status_code=stored.status_code,
+                            headers={"ETag": stored.etag or "", "Idempotent-Replayed": "true"})
+
+
+def _json(response: JSONResponse) -> dict[str, object]:
+    import json
+
+    body: dict[str, object] = json.loads(bytes(response.body))
+    return body
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def command_runner(
+    request: Request, services: ServicesDep, principal: PrincipalDep,
+    body: Annotated[bytes, Depends(raw_body)],
+    idempotency_key: Annotated[str | None, Header(
+        max_length=255, description="Repeat a command safely: the same key and body return "
+        "the first response and write nothing.")] = None,
+    if_match: Annotated[str | None, Header(
+        description='Apply only if the aggregate is still at this version, e.g. "3".')] = None,
+) -> CommandRunner:
+    if not WRITERS & {principal.role}:
+        raise HTTPException(403, f"role '{principal.role}' cannot post commands")
+    return CommandRunner(request, services, principal, body, idempotency_key,
+                         parse_if_match(if_match))
+
+
+CommandDep = Annotated[CommandRunner, Depends(command_runner)]

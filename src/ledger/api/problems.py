@@ -1,0 +1,132 @@
+"""RFC 9457 problem details, and the one table that maps errors to them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlalchemy.exc
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from ledger.domain.errors import (
+    ConcurrencyConflict,
+    InvalidInput,
+    InvalidTransition,
+    InvariantViolated,
+    LedgerError,
+    NotFound,
+    PreconditionFailed,
+)
+
+log = logging.getLogger("ledger.api")
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://ledger.example/problems/"
+
+# Domain error → (HTTP status, title). Routes never catch; this table decides.
+STATUS_OF: dict[type[LedgerError], tuple[int, str]] = {
+    NotFound: (404, "Not found"),
+    InvalidInput: (422, "Invalid input"),
+    InvalidTransition: (409, "Invalid transition"),
+    InvariantViolated: (409, "Business rule violated"),
+    ConcurrencyConflict: (409, "Concurrent change"),
+    PreconditionFailed: (412, "Precondition failed"),
+}
+DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+                 StoreOperationalError, StoreInterfaceError)
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem; ``rule`` names the broken business rule on 409."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    rule: str | None = None
+    errors: list[FieldError] | None = None
+    request_id: str | None = None
+
+
+def problem(status: int, title: str, detail: str, request: Request | None = None, *,
+            rule: str | None = None, errors: list[FieldError] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    slug = (rule or title).lower().replace(" ", "-").replace("_", "-")
+    body = Problem(type=TYPE_BASE + slug, title=title, status=status, detail=detail,
+                   instance=request.url.path if request else None, rule=rule, errors=errors,
+                   request_id=getattr(request.state, "request_id", None) if request else None)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
+                        media_type=PROBLEM, headers=headers)
+
+
+def _ledger_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, LedgerError)
+    status, title = next((v for k, v in STATUS_OF.items() if isinstance(error, k)),
+                         (409, "Refused"))
+    errors = [FieldError(field=error.field, message=error.message)] \
+        if isinstance(error, InvalidInput) else None
+    return problem(status, title, error.message, request,
+                   rule=error.rule if status == 409 else None, errors=errors)
+
+
+def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [FieldError(field=".".join(str(p) for p in e["loc"] if p != "body") or "body",
+                         message=e["msg"]) for e in error.errors()]
+    return problem(422, "Invalid input",
+                   f"{len(errors)} field(s) are invalid; see errors for each", request,
+                   errors=errors)
+
+
+def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+             405: "Method not allowed", 413: "Payload too large"}.get(error.status_code, "Error")
+    return problem(error.status_code, title, str(error.detail), request,
+                   headers=getattr(error, "headers", None))
+
+
+def _database_down(request: Request, error: Exception) -> JSONResponse:
+    log.warning("database unavailable on %s: %s", request.url.path, error)
+    return problem(503, "Service unavailable",
+                   "the database cannot be reached; retry shortly", request,
+                   headers={"Retry-After": "5"})
+
+
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s", request.url.path)
+    return problem(500, "Internal error",
+                   "an unexpected error occurred; quote the request id when reporting it",
+                   request)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(LedgerError, _ledger_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    for error_class in DATABASE_DOWN:
+        app.add_exception_handler(error_class, _database_down)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {PROBLEM: {}}, "description": description}
+    for status, description in {
+        401: "Missing or unknown bearer token", 403: "Role or program scope does not allow it",
+        404: "Unknown id", 409: "A business rule refused it; `rule` names the rule",
+        412: "If-Match does not match the current version", 413: "Body over the size limit",
+        422: "Invalid input; `errors` lists the fields", 503: "Database unreachable, or the "
+        "read models did not reach min_position in time; see Retry-After",
+    }.items()
+}

@@ -1,0 +1,105 @@
+"""Decisions: record, supersede, review outcomes, read; the governance review and reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from ledger.api.commands import CommandDep
+from ledger.api.deps import ReadDep, ReaderDep, ServicesDep, require_scope
+from ledger.api.problems import PROBLEM_RESPONSES
+from ledger.api.schemas.commands import Accepted, RecordDecision, ReviewOutcome, Supersede
+from ledger.api.schemas.governance import (
+    BenefitRealization,
+    DecisionOutcomeOut,
+    DecisionReviewOut,
+    StatusJump,
+)
+from ledger.projections.decisions import DecisionView, get_decision
+
+router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("/programs/{program_id}/decisions", status_code=201, response_model=Accepted)
+def record(program_id: UUID, body: RecordDecision, command: CommandDep) -> JSONResponse:
+    """Record a governance decision with its options, the choice and what was given up."""
+    options = [o.model_dump() for o in body.options]
+    return command.for_program(program_id, lambda by, _: (
+        command.services.ledger.record_decision(
+            program_id, title=body.title, question=body.question, forum=body.forum,
+            authority=body.authority, options=options, chosen_option=body.chosen_option,
+            rationale=body.rationale, tradeoffs=body.tradeoffs, evidence=body.evidence,
+            affects=body.affects.by_kind(), review_by=body.review_by,
+            effective_at=body.effective_at, by=by)))
+
+
+@router.post("/decisions/{decision_id}/supersede", status_code=201, response_model=Accepted)
+def supersede(decision_id: UUID, body: Supersede, command: CommandDep) -> JSONResponse:
+    return command.for_component(decision_id, lambda by, if_match: (
+        command.services.ledger.supersede_decision(decision_id, **body.model_dump(), by=by,
+                                                   if_match=if_match)))
+
+
+@router.post("/decisions/{decision_id}/outcome-reviews", status_code=201,
+             response_model=Accepted)
+def review_outcome(decision_id: UUID, body: ReviewOutcome, command: CommandDep) -> JSONResponse:
+    return command.for_component(decision_id, lambda by, if_match: (
+        command.services.ledger.review_decision_outcome(decision_id, **body.model_dump(),
+                                                        by=by, if_match=if_match)))
+
+
+@router.get("/decisions/{decision_id}", response_model=DecisionView)
+def decision(decision_id: UUID, principal: ReaderDep, connection: ReadDep) -> DecisionView:
+    view = get_decision(connection, decision_id)
+    require_scope(principal, view.program_id)
+    return view
+
+
+@router.get("/decisions/{decision_id}/review", response_model=DecisionReviewOut)
+def review(decision_id: UUID, principal: ReaderDep, services: ServicesDep) -> DecisionReviewOut:
+    """The governance review, replayed from events: the program as known when the decision
+    was recorded, cut at the day it was taken, and the affected entities then and now."""
+    require_scope(principal, services.ledger.program_of(decision_id))
+    return DecisionReviewOut.of(services.ledger.review_decision(decision_id))
+
+
+@router.get("/programs/{program_id}/reports/benefits", response_model=list[BenefitRealization],
+            tags=["reports"])
+def benefits_report(program_id: UUID, principal: ReaderDep,
+                    services: ServicesDep) -> list[BenefitRealization]:
+    """Baseline, target, latest, realization, a linear forecast, and target drift."""
+    require_scope(principal, program_id)
+    return services.ledger.benefits_realization(program_id)
+
+
+@router.get("/programs/{program_id}/reports/decisions", response_model=list[DecisionOutcomeOut],
+            tags=["reports"])
+def decisions_report(
+    program_id: UUID, principal: ReaderDep, services: ServicesDep,
+    taken_from: Annotated[datetime | None, Query(alias="from")] = None,
+    taken_to: Annotated[datetime | None, Query(alias="to")] = None,
+) -> list[DecisionOutcomeOut]:
+    """Decisions taken in the period, with the measured outcomes of the benefits affected."""
+    require_scope(principal, program_id)
+    return [DecisionOutcomeOut.of(o) for o in services.ledger.decisions_in_period(
+        program_id, utc(taken_from), utc(taken_to))]
+
+
+@router.get("/programs/{program_id}/reports/watermelons", response_model=list[StatusJump],
+            tags=["reports"])
+def watermelons(program_id: UUID, principal: ReaderDep, services: ServicesDep,
+                within_days: Annotated[int, Query(ge=0, le=3650)] = 30) -> list[StatusJump]:
+    """Projects that went from green to red without amber, or within N days of green."""
+    require_scope(principal, program_id)
+    return services.ledger.watermelons(program_id, within_days)
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """Query times without a zone are read as UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

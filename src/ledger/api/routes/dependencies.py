@@ -1,0 +1,40 @@
+"""Dependencies between projects: declare, change status, read."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from ledger.api.commands import CommandDep
+from ledger.api.deps import ReadDep, ReaderDep, require_scope
+from ledger.api.problems import PROBLEM_RESPONSES
+from ledger.api.routes.programs import today
+from ledger.api.schemas.commands import Accepted, ChangeStatus, DeclareDependency
+from ledger.projections.dependencies import DependencyView, get_dependency
+
+router = APIRouter(tags=["dependencies"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("/programs/{program_id}/dependencies", status_code=201, response_model=Accepted)
+def declare(program_id: UUID, body: DeclareDependency, command: CommandDep) -> JSONResponse:
+    """Refused with 409 `dependency_cycle` if it would close a cycle in the program."""
+    return command.for_program(program_id, lambda by, _: (
+        command.services.ledger.declare_dependency(program_id, **body.model_dump(), by=by)))
+
+
+@router.post("/dependencies/{dependency_id}/status", status_code=201, response_model=Accepted)
+def change_status(dependency_id: UUID, body: ChangeStatus, command: CommandDep) -> JSONResponse:
+    return command.for_component(dependency_id, lambda by, if_match: (
+        command.services.ledger.change_dependency_status(
+            dependency_id, status=body.status, reason=body.reason,
+            effective_at=body.effective_at, by=by, if_match=if_match)))
+
+
+@router.get("/dependencies/{dependency_id}", response_model=DependencyView)
+def dependency(dependency_id: UUID, principal: ReaderDep,
+               connection: ReadDep) -> DependencyView:
+    view = get_dependency(connection, dependency_id, today())
+    require_scope(principal, view.program_id)
+    return view

@@ -1,0 +1,61 @@
+"""Shared resources: register, change capacity, allocate, release, read by month."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from ledger.api.commands import CommandDep
+from ledger.api.deps import ReadDep, ReaderDep, require_scope
+from ledger.api.problems import PROBLEM_RESPONSES
+from ledger.api.schemas.commands import (
+    Accepted,
+    Allocate,
+    ChangeCapacity,
+    RegisterResource,
+    Release,
+)
+from ledger.projections.resources import ResourceView, get_resource
+
+router = APIRouter(tags=["resources"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("/programs/{program_id}/resources", status_code=201, response_model=Accepted)
+def register(program_id: UUID, body: RegisterResource, command: CommandDep) -> JSONResponse:
+    return command.for_program(program_id, lambda by, _: (
+        command.services.ledger.register_resource(program_id, **body.model_dump(), by=by)))
+
+
+@router.post("/resources/{resource_id}/capacity", status_code=201, response_model=Accepted)
+def change_capacity(resource_id: UUID, body: ChangeCapacity,
+                    command: CommandDep) -> JSONResponse:
+    return command.for_component(resource_id, lambda by, if_match: (
+        command.services.ledger.change_resource_capacity(
+            resource_id, **body.model_dump(), by=by, if_match=if_match)))
+
+
+@router.post("/resources/{resource_id}/allocations", status_code=201, response_model=Accepted)
+def allocate(resource_id: UUID, body: Allocate, command: CommandDep) -> JSONResponse:
+    """Refused with 409 `capacity_exceeded` over capacity, unless a decision governs it."""
+    return command.for_component(resource_id, lambda by, if_match: (
+        command.services.ledger.allocate_resource(
+            resource_id, **body.model_dump(), by=by, if_match=if_match)))
+
+
+@router.post("/resources/{resource_id}/allocations/{allocation_id}/release", status_code=201,
+             response_model=Accepted)
+def release(resource_id: UUID, allocation_id: UUID, body: Release,
+            command: CommandDep) -> JSONResponse:
+    return command.for_component(resource_id, lambda by, if_match: (
+        command.services.ledger.release_allocation(
+            resource_id, allocation_id, **body.model_dump(), by=by, if_match=if_match)))
+
+
+@router.get("/resources/{resource_id}", response_model=ResourceView)
+def resource(resource_id: UUID, principal: ReaderDep, connection: ReadDep) -> ResourceView:
+    """Capacity and allocations by month, with over-allocation and whether it is governed."""
+    view = get_resource(connection, resource_id)
+    require_scope(principal, view.program_id)
+    return view
