@@ -74,7 +74,7 @@ def _ledger_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, LedgerError)
     status, title = next((v for k, v in STATUS_OF.items() if isinstance(error, k)),
                          (409, "Refused"))
-    errors = [FieldError(field=error.field, message=error.message)] \
+    errors = [FieldError(field=error.field, message=error.reason)] \
         if isinstance(error, InvalidInput) else None
     return problem(status, title, error.message, request,
                    rule=error.rule if status == 409 else None, errors=errors)

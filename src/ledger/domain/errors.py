@@ -29,6 +29,7 @@ class InvalidInput(LedgerError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}", rule="invalid_input")
         self.field = field
+        self.reason = message  # without the field name, for per-field error lists
 
 
 class InvalidTransition(LedgerError):
