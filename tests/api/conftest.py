@@ -57,9 +57,10 @@ def api(api_settings: Settings) -> Iterator[Api]:
         for role in ROLES:
             result.tokens[role] = issue_token(engine, principal_id=f"{role}.one", role=role,
                                               programs=None).token
-        result.tokens["outsider"] = issue_token(
-            engine, principal_id="outsider.one", role="editor",
-            programs=[UUID(int=1)]).token
+            # The same role, scoped to some other program only.
+            result.tokens[f"{role}-elsewhere"] = issue_token(
+                engine, principal_id=f"{role}.elsewhere", role=role,
+                programs=[UUID(int=1)]).token
         yield result
 
 

@@ -1,0 +1,127 @@
+"""Every route × every role × a program inside and outside the token's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import OPTIONS, PROJECT, REPORT, ROLES, Api, World
+
+COMMAND, READ, HISTORY = "command", "read", "history"
+Route = tuple[str, str, Callable[[World], str], Callable[[World], dict[str, Any]]]
+NO_BODY: Callable[[World], dict[str, Any]] = lambda w: {}  # noqa: E731
+
+ROUTES: list[Route] = [
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/status",
+     lambda w: {"status": "on_hold", "reason": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/projects", lambda w: PROJECT),
+    (COMMAND, "POST", lambda w: f"/v1/projects/{w.project}/lifecycle",
+     lambda w: {"status": "in_progress", "reason": "go"}),
+    (COMMAND, "POST", lambda w: f"/v1/projects/{w.project}/status-reports", lambda w: REPORT),
+    (COMMAND, "POST", lambda w: f"/v1/projects/{w.project}/scope-changes",
+     lambda w: {"defer": ["warehouse"], "rationale": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/projects/{w.project}/deliverables/build/delivered",
+     NO_BODY),
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/dependencies",
+     lambda w: {"provider_project_id": str(w.other_project),
+                "consumer_project_id": str(w.project), "needed_by": "2026-01-01",
+                "description": "d"}),
+    (COMMAND, "POST", lambda w: f"/v1/dependencies/{w.dependency}/status",
+     lambda w: {"status": "committed", "reason": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/resources",
+     lambda w: {"name": "n", "unit": "FTE", "capacity_per_month": "1"}),
+    (COMMAND, "POST", lambda w: f"/v1/resources/{w.resource}/capacity",
+     lambda w: {"capacity_per_month": "3", "reason": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/resources/{w.resource}/allocations",
+     lambda w: {"project_id": str(w.project), "month": "2026-05", "amount": "0.5"}),
+    (COMMAND, "POST",
+     lambda w: f"/v1/resources/{w.resource}/allocations/{w.allocation}/release",
+     lambda w: {"reason": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/benefits",
+     lambda w: {"name": "n", "kpi": "k", "unit": "u", "direction": "increase", "owner": "o"}),
+    (COMMAND, "POST", lambda w: f"/v1/benefits/{w.benefit}/profile",
+     lambda w: {"baseline_value": 1, "baseline_date": "2025-01-01", "target_value": 2,
+                "target_date": "2026-01-01", "measurement_method": "m"}),
+    (COMMAND, "POST", lambda w: f"/v1/benefits/{w.benefit}/measurements",
+     lambda w: {"value": 40, "source": "BI"}),
+    (COMMAND, "POST",
+     lambda w: f"/v1/benefits/{w.benefit}/measurements/{w.measurement}/corrections",
+     lambda w: {"value": 39, "reason": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/benefits/{w.benefit}/target-revisions",
+     lambda w: {"target_value": 30, "reason": "r", "decision_id": str(w.decision)}),
+    (COMMAND, "POST", lambda w: f"/v1/benefits/{w.benefit}/status",
+     lambda w: {"status": "planned", "reason": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/risks",
+     lambda w: {"title": "t", "category": "c", "likelihood": 1, "impact": 1, "owner": "o"}),
+    (COMMAND, "POST", lambda w: f"/v1/risks/{w.risk}/assessments",
+     lambda w: {"likelihood": 2, "impact": 2, "rationale": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/risks/{w.risk}/responses",
+     lambda w: {"strategy": "accept", "actions": ["watch"]}),
+    (COMMAND, "POST", lambda w: f"/v1/risks/{w.risk}/materialized",
+     lambda w: {"description": "d", "impact": "i"}),
+    (COMMAND, "POST", lambda w: f"/v1/risks/{w.risk}/close", lambda w: {"reason": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/decisions",
+     lambda w: {"title": "t", "question": "q", "forum": "f", "authority": "a",
+                "options": OPTIONS, "chosen_option": "keep", "rationale": "r",
+                "tradeoffs": "t"}),
+    (COMMAND, "POST", lambda w: f"/v1/decisions/{w.decision}/supersede",
+     lambda w: {"by_decision_id": str(w.later_decision), "reason": "r"}),
+    (COMMAND, "POST", lambda w: f"/v1/decisions/{w.decision}/outcome-reviews",
+     lambda w: {"verdict": "better", "summary": "s"}),
+    *((READ, "GET", path, NO_BODY) for path in (
+        lambda w: f"/v1/programs/{w.program}",
+        lambda w: f"/v1/programs/{w.program}/projects",
+        lambda w: f"/v1/programs/{w.program}/dependencies",
+        lambda w: f"/v1/programs/{w.program}/resources",
+        lambda w: f"/v1/programs/{w.program}/benefits",
+        lambda w: f"/v1/programs/{w.program}/risks",
+        lambda w: f"/v1/programs/{w.program}/risks/heat-map",
+        lambda w: f"/v1/programs/{w.program}/decisions",
+        lambda w: f"/v1/projects/{w.project}",
+        lambda w: f"/v1/dependencies/{w.dependency}",
+        lambda w: f"/v1/resources/{w.resource}",
+        lambda w: f"/v1/benefits/{w.benefit}",
+        lambda w: f"/v1/risks/{w.risk}",
+        lambda w: f"/v1/decisions/{w.decision}",
+        lambda w: f"/v1/decisions/{w.decision}/review",
+        lambda w: f"/v1/programs/{w.program}/reports/benefits",
+        lambda w: f"/v1/programs/{w.program}/reports/decisions",
+        lambda w: f"/v1/programs/{w.program}/reports/watermelons",
+    )),
+    *((HISTORY, "GET", path, NO_BODY) for path in (
+        lambda w: f"/v1/programs/{w.program}/as-of?position=3",
+        lambda w: f"/v1/aggregates/{w.project}/history",
+        lambda w: f"/v1/audit/events?program_id={w.program}",
+    )),
+]
+
+ALLOWED = {COMMAND: {"editor", "admin"}, READ: set(ROLES),
+           HISTORY: {"editor", "auditor", "admin"}}
+
+
+def _expected_denied(kind: str, role: str, in_scope: bool) -> bool:
+    # Auditors and admins may read any program's history; everything else needs scope too.
+    unscoped = kind == HISTORY and role in {"auditor", "admin"}
+    return role not in ALLOWED[kind] or not (in_scope or unscoped)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r[1]} {r[2].__code__.co_consts}")
+def test_route_access_by_role_and_scope(api: Api, world: World, route: Route) -> None:
+    kind, method, path, body = route
+    url = path(world)
+    anonymous = api.client.request(method, url, json=body(world) or None)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    for role in ROLES:
+        for in_scope in (False, True):  # the denied calls first: they must write nothing
+            token = role if in_scope else f"{role}-elsewhere"
+            response = api.client.request(method, url, json=body(world) or None,
+                                          headers=api.headers(token))
+            if _expected_denied(kind, role, in_scope):
+                assert response.status_code == 403, (role, in_scope, response.text)
+                assert response.json()["title"] == "Forbidden"
+            else:
+                assert response.status_code not in {401, 403}, (role, in_scope, response.text)
+                assert response.status_code < 500
