@@ -13,7 +13,9 @@ def build_app() -> typer.Typer:
     from ledger.cli.demo import demo
     from ledger.cli.projections import app as projections_app
     from ledger.cli.projections import projector
+    from ledger.cli.serve import serve
     from ledger.cli.state import state
+    from ledger.cli.tokens import app as tokens_app
 
     app = typer.Typer(
         name="ledger",
@@ -24,6 +26,8 @@ def build_app() -> typer.Typer:
     app.add_typer(db_app, name="db")
     app.add_typer(projections_app, name="projections")
     app.command()(projector)
+    app.command()(serve)
+    app.add_typer(tokens_app, name="tokens")
     app.command()(demo)
     app.command()(state)
     return app

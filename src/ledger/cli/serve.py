@@ -1,0 +1,41 @@
+"""`ledger serve`: the API under uvicorn; embedded SQLite by default, projector in-process."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from sqlalchemy import create_engine
+
+from ledger.access.tokens import has_admin, issue_token
+from ledger.api.app import create_app
+from ledger.migrate import upgrade_database
+from ledger.settings import Settings
+
+console = Console()
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (LEDGER_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (LEDGER_PORT).")]
+    = None,
+    projector: Annotated[bool, typer.Option(
+        help="Run the projector in this process; turn off when `ledger projector` runs.")]
+    = True,
+) -> None:
+    """Serve the HTTP API (docs at /docs), migrating the database first."""
+    settings = Settings()
+    upgrade_database(settings)
+    engine = create_engine(settings.resolved_database_url)
+    if not has_admin(engine):
+        token = issue_token(engine, principal_id="admin", role="admin", programs=None).token
+        console.print("[bold]First start: an admin token was created. Keep it; it is not "
+                      "shown again.[/bold]")
+        typer.echo(f"LEDGER_ADMIN_TOKEN={token}")
+    engine.dispose()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    console.print(f"Ledger on http://{bind_host}:{bind_port}  (API docs: /docs)")
+    uvicorn.run(create_app(settings, run_projector=projector), host=bind_host, port=bind_port,
+                log_level="info")

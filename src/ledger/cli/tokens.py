@@ -1,0 +1,81 @@
+"""`ledger tokens create|list|revoke`: API credentials, printed once and stored hashed."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, create_engine
+
+from ledger.access.tokens import ROLES, issue_token, list_tokens, revoke_token
+from ledger.cli.errors import fail
+from ledger.domain.program import program_id_for_code
+from ledger.migrate import upgrade_database
+from ledger.settings import Settings
+
+app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
+console = Console()
+
+
+def _engine() -> Engine:
+    settings = Settings()
+    upgrade_database(settings)
+    return create_engine(settings.resolved_database_url)
+
+
+def _program_id(value: str) -> UUID:
+    """A program given by id or by code."""
+    try:
+        return UUID(value)
+    except ValueError:
+        return program_id_for_code(value)
+
+
+@app.command()
+def create(
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")],
+    name: Annotated[str, typer.Option(help="Principal id recorded as the actor, e.g. pat.pm")],
+    programs: Annotated[str | None, typer.Option(
+        help="Comma-separated program codes or ids the token may touch.")] = None,
+    all_programs: Annotated[bool, typer.Option("--all-programs",
+                                               help="Every program, present and future.")]
+    = False,
+) -> None:
+    """Create a token and print it once; only its hash is stored."""
+    if role not in ROLES:
+        fail(f"--role must be one of: {', '.join(ROLES)}", code=2)
+    if all_programs == (programs is not None):
+        fail("give exactly one of --programs or --all-programs", code=2)
+    scope = None if all_programs else [_program_id(p.strip())
+                                       for p in (programs or "").split(",") if p.strip()]
+    issued = issue_token(_engine(), principal_id=name, role=role, programs=scope)
+    console.print(f"token id {issued.token_id}; keep this token, it is not shown again:")
+    typer.echo(issued.token)
+
+
+@app.command("list")
+def list_(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+          ) -> None:
+    """Every token (never the secret): principal, role, scope, and whether it is revoked."""
+    rows = list_tokens(_engine())
+    if as_json:
+        typer.echo(json.dumps(rows, default=str))
+        return
+    table = Table("token id", "principal", "role", "programs", "created", "revoked")
+    for row in rows:
+        scope = "all" if row["programs"] is None else ", ".join(map(str, row["programs"]))  # type: ignore[call-overload]
+        table.add_row(str(row["token_id"]), str(row["principal_id"]), str(row["role"]), scope,
+                      str(row["created_at"])[:19], str(row["revoked_at"] or "")[:19])
+    console.print(table)
+
+
+@app.command()
+def revoke(token_id: Annotated[str, typer.Argument(help="The token id from `tokens list`.")],
+           ) -> None:
+    """Revoke a token; requests with it get 401 from now on."""
+    revoke_token(_engine(), token_id)
+    console.print(f"revoked {token_id}")

@@ -1,0 +1,142 @@
+"""A real `ledger serve` (uvicorn) in a subprocess, and a TCP proxy to cut its database."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import select
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    admin_token: str
+    process: subprocess.Popen[str]
+    database_url: str
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=15, headers={
+            "Authorization": f"Bearer {token or self.admin_token}"})
+
+
+def start_server(database_url: str, data_dir: Path, **env: str) -> Server:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from ledger.cli import main; main()", "serve",
+         "--port", str(port)],
+        env={**os.environ, "LEDGER_DATABASE_URL": database_url,
+             "LEDGER_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    token = ""
+    deadline = time.monotonic() + 60
+    assert process.stdout is not None
+    while time.monotonic() < deadline:  # read the banner until the server answers
+        line = process.stdout.readline()
+        if match := re.match(r"LEDGER_ADMIN_TOKEN=(\S+)", line):
+            token = match.group(1)
+        if "Uvicorn running" in line or "Application startup complete" in line:
+            break
+        assert process.poll() is None, f"server exited: {line}"
+    threading.Thread(target=_drain, args=(process,), daemon=True).start()
+    url = f"http://127.0.0.1:{port}"
+    assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
+    return Server(url, token, process, database_url)
+
+
+def _drain(process: subprocess.Popen[str]) -> None:
+    """Keep reading the server's output so its pipe never fills and blocks it."""
+    assert process.stdout is not None
+    for _ in process.stdout:
+        pass
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture
+def server(postgres_url: str, tmp_path: Path) -> Iterator[Server]:
+    running = start_server(postgres_url, tmp_path)
+    yield running
+    stop_server(running)
+
+
+class TcpProxy:
+    """Forwards a local port to PostgreSQL; ``cut`` drops every connection and refuses new
+    ones, as a database outage would, and ``restore`` brings it back on the same port."""
+
+    def __init__(self, target_port: int = 5432) -> None:
+        self.target = ("127.0.0.1", target_port)
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._connections: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self.restore()
+
+    def restore(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        with self._lock:
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
+            for connection in self._connections:
+                with contextlib.suppress(OSError):
+                    connection.close()
+            self._connections.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self._lock:
+                self._connections += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+
+    @staticmethod
+    def _pump(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while True:
+                readable, _, _ = select.select([a, b], [], [], 1.0)
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (b if source is a else a).sendall(data)
+        except (OSError, ValueError):  # the proxy was cut under us
+            return
+        finally:
+            for s in (a, b):
+                with contextlib.suppress(OSError):
+                    s.close()
