@@ -11,6 +11,7 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
@@ -93,8 +94,15 @@ def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found",
              405: "Method not allowed", 413: "Payload too large"}.get(error.status_code, "Error")
-    return problem(error.status_code, title, str(error.detail), request,
-                   headers=getattr(error, "headers", None))
+    headers = dict(getattr(error, "headers", None) or {})
+    if error.status_code == 405:  # one path may be served by routes in several routers
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return problem(error.status_code, title, str(error.detail), request, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    return sorted({method for route in request.app.routes if isinstance(route, APIRoute)
+                   and route.path_regex.match(request.url.path) for method in route.methods})
 
 
 def _database_down(request: Request, error: Exception) -> JSONResponse:
