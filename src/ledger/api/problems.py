@@ -95,6 +95,9 @@ def _http_error(request: Request, error: Exception) -> JSONResponse:
     title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found",
              405: "Method not allowed", 413: "Payload too large"}.get(error.status_code, "Error")
     headers = dict(getattr(error, "headers", None) or {})
+    if error.status_code == 400:  # a body that is not JSON at all is invalid input too
+        return problem(422, "Invalid input", "the body is not valid JSON", request,
+                       errors=[FieldError(field="body", message=str(error.detail))])
     if error.status_code == 405:  # one path may be served by routes in several routers
         headers["Allow"] = ", ".join(_allowed_methods(request))
     return problem(error.status_code, title, str(error.detail), request, headers=headers)
@@ -102,7 +105,8 @@ def _http_error(request: Request, error: Exception) -> JSONResponse:
 
 def _allowed_methods(request: Request) -> list[str]:
     return sorted({method for route in request.app.routes if isinstance(route, APIRoute)
-                   and route.path_regex.match(request.url.path) for method in route.methods})
+                   and route.path_regex.match(request.url.path)
+                   for method in route.methods or ()})
 
 
 def _database_down(request: Request, error: Exception) -> JSONResponse:

@@ -19,6 +19,7 @@ from ledger.api.schemas.governance import (
     DecisionReviewOut,
     StatusJump,
 )
+from ledger.api.schemas.times import IsoDatetime
 from ledger.projections.decisions import DecisionView, get_decision
 
 router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)
@@ -80,8 +81,8 @@ def benefits_report(program_id: UUID, principal: ReaderDep,
             tags=["reports"])
 def decisions_report(
     program_id: UUID, principal: ReaderDep, services: ServicesDep,
-    taken_from: Annotated[datetime | None, Query(alias="from")] = None,
-    taken_to: Annotated[datetime | None, Query(alias="to")] = None,
+    taken_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
+    taken_to: Annotated[IsoDatetime | None, Query(alias="to")] = None,
 ) -> list[DecisionOutcomeOut]:
     """Decisions taken in the period, with the measured outcomes of the benefits affected."""
     require_scope(principal, program_id)

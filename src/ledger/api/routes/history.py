@@ -14,6 +14,7 @@ from ledger.api.deps import AUDITORS, HistoryReaderDep, ReadDep, ServicesDep, re
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.routes.decisions import utc
 from ledger.api.routes.programs import Cursor, Limit
+from ledger.api.schemas.times import IsoDatetime
 from ledger.projections.encoding import plain
 from ledger.projections.pages import DEFAULT_LIMIT, Page
 from ledger.projections.timeline import TimelineEntry, audit_timeline
@@ -47,10 +48,10 @@ def _require_history_scope(principal: Principal, program_id: UUID | None) -> Non
 @router.get("/programs/{program_id}/as-of")
 def as_of(
     program_id: UUID, principal: HistoryReaderDep, services: ServicesDep,
-    at: Annotated[datetime | None, Query(description="Recorded time: what was known then.")]
+    at: Annotated[IsoDatetime | None, Query(description="Recorded time: what was known then.")]
     = None,
     position: Annotated[int | None, Query(ge=0, description="Log position.")] = None,
-    effective: Annotated[datetime | None, Query(
+    effective: Annotated[IsoDatetime | None, Query(
         description="Business date: the program as it stood then, within what was known.")]
     = None,
 ) -> dict[str, Any]:
@@ -83,8 +84,8 @@ def events(
     program_id: UUID | None = None, aggregate_id: UUID | None = None,
     actor: Annotated[str | None, Query(max_length=64)] = None,
     type: Annotated[str | None, Query(max_length=64, description="Event type name.")] = None,
-    recorded_from: Annotated[datetime | None, Query(alias="from")] = None,
-    recorded_to: Annotated[datetime | None, Query(alias="to")] = None,
+    recorded_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
+    recorded_to: Annotated[IsoDatetime | None, Query(alias="to")] = None,
     after: Annotated[int | None, Query(ge=0, description="Only positions after this.")] = None,
     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ) -> Page[TimelineEntry]:

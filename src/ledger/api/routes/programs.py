@@ -13,6 +13,7 @@ from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import Accepted, ChangeStatus, DefineProgram
+from ledger.api.schemas.times import IsoDatetime
 from ledger.domain.program import program_id_for_code
 from ledger.projections import benefits, decisions, dependencies, projects, resources, risks
 from ledger.projections.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
@@ -112,8 +113,8 @@ def program_decisions(
     program_id: UUID, principal: ReaderDep, connection: ReadDep,
     affects: Annotated[UUID | None, Query(description="Only decisions affecting this id.")]
     = None,
-    taken_from: Annotated[datetime | None, Query(alias="from")] = None,
-    taken_to: Annotated[datetime | None, Query(alias="to")] = None,
+    taken_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
+    taken_to: Annotated[IsoDatetime | None, Query(alias="to")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Words to look for.")] = None,
     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ) -> Page[decisions.DecisionView]:

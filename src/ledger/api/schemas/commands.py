@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.api.schemas.times import IsoDate, IsoDatetime
+
 Text = Annotated[str, Field(min_length=1, max_length=10_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=500)]
 Rag = Literal["green", "amber", "red"]
 Reason = Annotated[str | None, Field(default=None, max_length=10_000,
                                      description="Why; required where the rule says so.")]
-EffectiveAt = Annotated[datetime | None, Field(
+EffectiveAt = Annotated[IsoDatetime | None, Field(
     default=None, description="When the fact became true (RFC 3339, with zone); defaults to "
     "now; may not lie in the future.")]
 
@@ -47,14 +48,14 @@ class ChangeStatus(Command):
 class DeliverableIn(Command):
     key: Annotated[str, Field(min_length=1, max_length=64)]
     name: ShortText
-    due: date
+    due: IsoDate
 
 
 class AuthorizeProject(Command):
     name: ShortText
     manager: ShortText
-    planned_start: date
-    planned_finish: date
+    planned_start: IsoDate
+    planned_finish: IsoDate
     deliverables: list[DeliverableIn] = []
     reason: Reason = None
     effective_at: EffectiveAt = None
@@ -95,7 +96,7 @@ class DeclareDependency(Command):
     provider_project_id: UUID
     provider_deliverable: str | None = None
     consumer_project_id: UUID
-    needed_by: date
+    needed_by: IsoDate
     description: Text
     effective_at: EffectiveAt = None
 
@@ -141,9 +142,9 @@ class IdentifyBenefit(Command):
 
 class SetProfile(Command):
     baseline_value: float
-    baseline_date: date
+    baseline_date: IsoDate
     target_value: float
-    target_date: date
+    target_date: IsoDate
     contributing_project_ids: list[UUID] = []
     measurement_method: ShortText
     reason: Reason = None
@@ -164,7 +165,7 @@ class Correct(Command):
 
 class ReviseTarget(Command):
     target_value: float | None = None
-    target_date: date | None = None
+    target_date: IsoDate | None = None
     reason: Text
     decision_id: UUID
     effective_at: EffectiveAt = None
@@ -247,7 +248,7 @@ class RecordDecision(Command):
     evidence: list[Annotated[str, Field(max_length=500)]] = []
     affects: Affects = Affects()
     effective_at: EffectiveAt = None
-    review_by: date | None = None
+    review_by: IsoDate | None = None
 
 
 class Supersede(Command):

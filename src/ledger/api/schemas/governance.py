@@ -8,9 +8,9 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from ledger.application.replay import aggregate_state
 from ledger.application.reports import BenefitRealization, DecisionOutcome, StatusJump
 from ledger.application.reviews import BenefitOutcome, DecisionReview, ProjectHealth, RiskChange
-from ledger.application.replay import aggregate_state
 from ledger.projections.encoding import plain
 
 
