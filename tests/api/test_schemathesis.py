@@ -41,7 +41,7 @@ schema = schemathesis.pytest.from_fixture("seeded_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=20, deadline=None,
           suppress_health_check=list(HealthCheck))
 def test_no_server_errors_and_responses_match_the_schema(case: schemathesis.Case) -> None:
     # A min_position far past the head is answered 503 by contract; it has its own tests.
