@@ -124,6 +124,8 @@ def world(api: Api) -> World:
         "affects": {"project_ids": [str(project)], "benefit_ids": [str(benefit)],
                     "resource_ids": [str(resource)], "risk_ids": [str(risk)]}})
         for title in ("Defer warehouse", "Rebaseline")]
+    head = api.get("/readyz").json()["projection"]["head"]
+    assert api.get(f"/v1/programs/{program}", min_position=head).status_code == 200
     return World(program, project, other, dependency, resource,
                  UUID(allocation["allocation_id"]), benefit,
                  UUID(measurement["measurement_id"]), risk, *decisions)
