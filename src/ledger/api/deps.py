@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from ledger.access.tokens import Principal, authenticate
 from ledger.api.services import Services
 from ledger.domain.errors import InvalidInput
+from ledger.projections.pages import MAX_POSITION
 
 READERS = frozenset({"editor", "auditor", "viewer", "admin"})
 WRITERS = frozenset({"editor", "admin"})
@@ -76,8 +77,8 @@ HistoryReaderDep = Annotated[Principal, Depends(history_reader)]
 def read_connection(
     services: ServicesDep,
     min_position: Annotated[int | None, Query(
-        ge=0, description="Wait (bounded) until the read models include this position; "
-        "503 with Retry-After if they do not catch up in time.")] = None,
+        ge=0, le=MAX_POSITION, description="Wait (bounded) until the read models include "
+        "this position; 503 with Retry-After if they do not catch up in time.")] = None,
 ) -> Iterator[Connection]:
     """A connection to the read models, once they include ``min_position``."""
     if min_position is not None and not services.wait_for(

@@ -1,18 +1,21 @@
-"""Extends the hash chain in the same transaction that appends the events."""
+"""Extends the hash chain and the Merkle tree in the same transaction that appends the events."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ledger.audit.digest import GENESIS, chain_link, event_digest
-from ledger.audit.tables import audit_chain
+from ledger.audit.merkle import Frontier, leaf_hash
+from ledger.audit.tables import audit_chain, audit_nodes
+from ledger.audit.tree import node_hashes
 
 
 @dataclass(frozen=True)
@@ -31,27 +34,54 @@ class RawEvent:
                             self.topic, self.state)
 
 
-def recorded_at(state: bytes) -> datetime:
-    """The recorded time that eventsourcing stores inside the event's state."""
-    return datetime.fromisoformat(json.loads(state)["timestamp"]["_data_"])
+def recorded_at(state: bytes) -> datetime | None:
+    """The recorded time that eventsourcing stores inside the event's state, in UTC, or None
+    when the state is not the JSON the library writes (for example if it were encrypted)."""
+    try:
+        value = json.loads(state)["timestamp"]["_data_"]
+        parsed = datetime.fromisoformat(value)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def append_to_chain(session: Session, events: Sequence[RawEvent]) -> None:
-    """Add the events to the chain; the caller holds the events table's write lock."""
+    """Add the events to the chain and the tree; the caller holds the events table's write
+    lock, so the head read here cannot move until the transaction commits."""
+    if not events:
+        return
     head = session.execute(
-        select(audit_chain.c.leaf_index, audit_chain.c.chain)
+        select(audit_chain.c.leaf_index, audit_chain.c.chain, audit_chain.c.digest)
         .order_by(audit_chain.c.leaf_index.desc()).limit(1)
     ).first()
-    leaf_index, link = (head[0] + 1, head[1]) if head else (0, GENESIS)
-    rows = []
+    size = 0 if head is None else head[0] + 1
+    link = GENESIS if head is None else bytes(head[1])
+    frontier = _load_frontier(session, size, None if head is None else bytes(head[2]))
+    # The time of the append stands in only for a state with no readable timestamp.
+    fallback = datetime.now(UTC)
+    chain_rows: list[dict[str, Any]] = []
+    node_rows: list[dict[str, Any]] = []
     for event in events:
         digest = event.digest
         link = chain_link(link, digest)
-        rows.append({
-            "leaf_index": leaf_index, "position": event.position,
+        chain_rows.append({
+            "leaf_index": frontier.size, "position": event.position,
             "originator_id": event.originator_id.hex,
             "originator_version": event.originator_version, "digest": digest,
-            "chain": link, "recorded_at": recorded_at(event.state),
+            "chain": link, "recorded_at": recorded_at(event.state) or fallback,
         })
-        leaf_index += 1
-    session.execute(insert(audit_chain), rows)
+        node_rows.extend({"level": level, "node_index": index, "hash": value}
+                         for level, index, value in frontier.append(leaf_hash(digest)))
+    session.execute(insert(audit_chain), chain_rows)
+    if node_rows:
+        session.execute(insert(audit_nodes), node_rows)
+
+
+def _load_frontier(session: Session, size: int, last_digest: bytes | None) -> Frontier:
+    keys = Frontier.keys(size)
+    # An odd-sized tree ends with a lone leaf: the head row just read already holds it.
+    interior = [key for key in keys if key[0] > 0]
+    hashes = node_hashes(session, interior)
+    if last_digest is not None and size % 2:
+        hashes[(0, size - 1)] = leaf_hash(last_digest)
+    return Frontier(size, [hashes[key] for key in keys])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
 from typing import Annotated
 
 import typer
@@ -22,8 +21,9 @@ from rich.text import Text
 
 from ledger.cli.session import open_cli_ledger
 from ledger.projections.catalog import read_model_engine
+from ledger.projections.projector import head_of
 from ledger.projections.rebuild import rebuild as rebuild_read_models
-from ledger.projections.runner import ProjectionRunner
+from ledger.projections.runner import ProjectionRunner, projection_statuses, run_in_foreground
 from ledger.settings import Settings
 
 app = typer.Typer(help="Inspect and rebuild the read models.", no_args_is_help=True)
@@ -37,14 +37,20 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="JSON for script
     settings = Settings()
     with open_cli_ledger(settings) as ledger:
         engine = read_model_engine(settings.resolved_database_url)
-        state = ProjectionRunner(ledger, engine, settings).status()
-        engine.dispose()
+        try:
+            live, *rebuilding = projection_statuses(ledger, engine)
+        finally:
+            engine.dispose()
     if as_json:
-        typer.echo(json.dumps({"projection": "read-models", "position": state.position,
-                               "head": state.head, "lag": state.lag}))
+        document = {"projection": live.name, "position": live.position, "head": live.head,
+                    "lag": live.lag}
+        if rebuilding:  # only while a rebuild is in progress
+            document["rebuild"] = rebuilding[0].model_dump()
+        typer.echo(json.dumps(document))
         return
     table = Table("projection", "position", "head of log", "lag")
-    table.add_row("read-models", str(state.position), str(state.head), str(state.lag))
+    for state in (live, *rebuilding):
+        table.add_row(state.name, f"{state.position:,}", f"{state.head:,}", f"{state.lag:,}")
     console.print(table)
 
 
@@ -56,15 +62,19 @@ def rebuild(batch_size: Annotated[int, typer.Option(min=1, help="Events per tran
     settings = Settings()
     with open_cli_ledger(settings) as ledger, _progress() as progress:
         engine = read_model_engine(settings.resolved_database_url)
-        task = progress.add_task("rebuilding", total=ledger.head_position() or 1)
-        result = rebuild_read_models(
-            ledger, engine, batch_size=batch_size,
-            progress=lambda done, head: progress.update(task, completed=done, total=head))
-        engine.dispose()
+        task = progress.add_task("rebuilding", total=head_of(ledger) or 1)
+        try:
+            result = rebuild_read_models(
+                ledger, engine, batch_size=batch_size,
+                progress=lambda done, head: progress.update(task, completed=done, total=head))
+        finally:
+            engine.dispose()
     console.print(f"rebuilt {result.events:,} events; read models at position {result.position}")
 
 
 class EventsPerSecond(ProgressColumn):
+    """The rebuild's speed so far."""
+
     def render(self, task: Task) -> Text:
         return Text(f"{task.speed or 0:,.0f} events/s")
 
@@ -75,15 +85,14 @@ def _progress() -> Progress:
 
 
 def projector() -> None:
-    """Run the projector in the foreground (PostgreSQL deployments) until interrupted."""
+    """Keep the read models current in the foreground until Ctrl-C (or SIGTERM)."""
     settings = Settings()
     with open_cli_ledger(settings) as ledger:
-        engine = read_model_engine(settings.resolved_database_url)
-        runner = ProjectionRunner(ledger, engine, settings)
-        signal.signal(signal.SIGTERM, lambda *_: runner.stop())
-        console.print(f"projector following {ledger.head_position()} events; Ctrl-C stops it")
+        engine = read_model_engine(settings.resolved_database_url,
+                                   connect_timeout=settings.database_timeout_seconds)
         try:
-            runner.run()
-        except KeyboardInterrupt:
-            runner.stop()
-        engine.dispose()
+            console.print(f"projector following a log of {head_of(ledger):,} events; "
+                          "Ctrl-C stops it")
+            run_in_foreground(ProjectionRunner(ledger, engine, settings))
+        finally:
+            engine.dispose()

@@ -35,6 +35,11 @@ benefits = Table(
     Column("profile", Document, nullable=True),
     Column("original_target_value", Float, nullable=True),
     Column("original_target_date", String(10), nullable=True),
+    # The measurement latest in business time (a later recording wins a tie), kept by the
+    # handlers so that realization needs no scan of the series.
+    Column("latest_measurement_id", ID, nullable=True),
+    Column("latest_value", Float, nullable=True),
+    Column("latest_at", UTCDateTime, nullable=True),
     Column("identified_at", UTCDateTime, nullable=False),
     Column("version", POSITION, nullable=False),
     Column("last_position", POSITION, nullable=False),
@@ -46,6 +51,7 @@ measurements = Table(
     Column("benefit_id", ID, nullable=False),
     Column("program_id", ID, nullable=False),
     Column("effective_at", UTCDateTime, nullable=False),
+    Column("position", POSITION, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("value", Float, nullable=False),
     Column("original_value", Float, nullable=False),
@@ -54,7 +60,7 @@ measurements = Table(
     Column("source", Text, nullable=False),
     Column("note", Text, nullable=False),
     Column("actor", Text, nullable=False),
-    Index("ix_rm_benefit_measurements_series", "benefit_id", "effective_at"),
+    Index("ix_rm_benefit_measurements_series", "benefit_id", "effective_at", "position"),
 )
 
 target_revisions = Table(
@@ -83,6 +89,7 @@ def _identified(event: Benefit.BenefitIdentified, position: int, view: View) -> 
         "unit": event.unit, "direction": event.direction, "owner": event.owner,
         "dis_benefit": event.dis_benefit, "status": "identified", "profile": None,
         "original_target_value": None, "original_target_date": None,
+        "latest_measurement_id": None, "latest_value": None, "latest_at": None,
         "identified_at": event.effective_at, "version": event.originator_version,
         "last_position": position,
     })
@@ -114,18 +121,25 @@ def _measured(event: Benefit.BenefitMeasured, position: int, view: View) -> None
     view.put("measurements", {
         "measurement_id": str(event.measurement_id), "benefit_id": row["benefit_id"],
         "program_id": row["program_id"], "effective_at": event.effective_at,
-        "recorded_at": event.timestamp, "value": event.value, "original_value": event.value,
-        "corrected": False, "correction_reason": None, "source": event.source,
-        "note": event.note, "actor": event.actor,
+        "position": position, "recorded_at": event.timestamp, "value": event.value,
+        "original_value": event.value, "corrected": False, "correction_reason": None,
+        "source": event.source, "note": event.note, "actor": event.actor,
     })
+    latest_at = row["latest_at"]
+    # A back-dated measurement joins the series without becoming the latest value.
+    if not isinstance(latest_at, datetime) or event.effective_at >= latest_at:
+        row.update(latest_measurement_id=str(event.measurement_id), latest_value=event.value,
+                   latest_at=event.effective_at)
 
 
 @model.on(Benefit.BenefitMeasurementCorrected)
 def _corrected(event: Benefit.BenefitMeasurementCorrected, position: int,
                view: View) -> None:
-    _touch(event, position, view)
+    row = _touch(event, position, view)
     view.changed("measurements", str(event.measurement_id)).update(
         value=event.to_value, corrected=True, correction_reason=event.reason)
+    if row["latest_measurement_id"] == str(event.measurement_id):
+        row["latest_value"] = event.to_value
 
 
 @model.on(Benefit.BenefitTargetRevised)
@@ -151,6 +165,7 @@ def _status(event: Benefit.BenefitStatusChanged, position: int, view: View) -> N
 class MeasurementView(BaseModel):
     id: UUID
     effective_at: datetime
+    position: int
     recorded_at: datetime
     value: float
     original_value: float
@@ -187,7 +202,8 @@ class BenefitView(BaseModel):
     profile: dict[str, Any] | None
     original_target_value: float | None
     original_target_date: date | None
-    latest_value: float | None
+    latest_value: float | None = Field(
+        description="The measurement latest in business time, corrections applied.")
     latest_at: datetime | None
     realization: float | None = Field(
         description="(latest - baseline) / (target - baseline), as a fraction of the plan.")
@@ -200,16 +216,30 @@ class BenefitView(BaseModel):
     position: int
 
 
+def _realization(profile: dict[str, Any] | None, latest_value: float | None) -> float | None:
+    if not profile or latest_value is None:
+        return None
+    return realization(profile["baseline_value"], profile["target_value"], latest_value)
+
+
+def _series(connection: Connection, benefit_id: str) -> list[MeasurementView]:
+    """Every measurement in business-time order; a tie goes to the earlier recording."""
+    rows = connection.execute(
+        select(measurements).where(measurements.c.benefit_id == benefit_id)
+        .order_by(measurements.c.effective_at, measurements.c.position))
+    return [MeasurementView(id=m.measurement_id, **{k: getattr(m, k) for k in (
+        "effective_at", "position", "recorded_at", "value", "original_value", "corrected",
+        "correction_reason", "source", "note", "actor")}) for m in rows]
+
+
+def _revisions(connection: Connection, benefit_id: str) -> list[TargetRevisionView]:
+    return [TargetRevisionView(**dict(r._mapping)) for r in connection.execute(
+        select(target_revisions).where(target_revisions.c.benefit_id == benefit_id)
+        .order_by(target_revisions.c.position))]
+
+
 def _benefit(connection: Connection, row: Any, detail: bool) -> BenefitView:
-    series = [MeasurementView(id=m.measurement_id, **{k: getattr(m, k) for k in (
-        "effective_at", "recorded_at", "value", "original_value", "corrected",
-        "correction_reason", "source", "note", "actor")}) for m in connection.execute(
-        select(measurements).where(measurements.c.benefit_id == row.benefit_id)
-        .order_by(measurements.c.effective_at, measurements.c.measurement_id))]
-    revisions = [TargetRevisionView(**dict(r._mapping)) for r in connection.execute(
-        select(target_revisions).where(target_revisions.c.benefit_id == row.benefit_id)
-        .order_by(target_revisions.c.position))] if detail else []
-    latest = series[-1] if series else None
+    """The benefit; with ``detail`` its measurement series and target revisions too."""
     profile = row.profile
     return BenefitView(
         id=row.benefit_id, program_id=row.program_id, name=row.name,
@@ -217,13 +247,22 @@ def _benefit(connection: Connection, row: Any, detail: bool) -> BenefitView:
         owner=row.owner, dis_benefit=row.dis_benefit, status=row.status, profile=profile,
         original_target_value=row.original_target_value,
         original_target_date=row.original_target_date,
-        latest_value=latest.value if latest else None,
-        latest_at=latest.effective_at if latest else None,
-        realization=realization(profile["baseline_value"], profile["target_value"],
-                                latest.value) if profile and latest else None,
+        latest_value=row.latest_value, latest_at=row.latest_at,
+        realization=_realization(profile, row.latest_value),
         target_drift=(profile["target_value"] - row.original_target_value) if profile else None,
-        measurements=series if detail else [], target_revisions=revisions,
+        measurements=_series(connection, row.benefit_id) if detail else [],
+        target_revisions=_revisions(connection, row.benefit_id) if detail else [],
         identified_at=row.identified_at, version=row.version, position=row.last_position)
+
+
+def program_realizations(connection: Connection, program_id: UUID) -> list[float]:
+    """The realization of every benefit of the program that has a profile and a
+    measurement (the program summary averages them)."""
+    rows = connection.execute(
+        select(benefits.c.profile, benefits.c.latest_value)
+        .where(benefits.c.program_id == str(program_id), benefits.c.latest_value.is_not(None)))
+    return [share for profile, value in rows
+            if (share := _realization(profile, value)) is not None]
 
 
 def get_benefit(connection: Connection, benefit_id: UUID) -> BenefitView:

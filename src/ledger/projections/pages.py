@@ -15,6 +15,7 @@ from ledger.domain.errors import InvalidInput
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+MAX_POSITION = 2**63 - 1  # the largest BIGINT: positions beyond it cannot exist
 Item = TypeVar("Item")
 
 

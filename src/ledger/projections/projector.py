@@ -3,29 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Protocol
 
+from eventsourcing.persistence import ApplicationRecorder, Mapper
 from sqlalchemy import Engine, Table
 from sqlalchemy.engine import Connection
 
-from ledger.application import ProgramLedger
 from ledger.projections.catalog import READ_MODELS
 from ledger.projections.registry import ReadModel
 from ledger.projections.tracking import LIVE, lock_projection, record_position, tracked_position
 from ledger.projections.view import View
 
 
+class EventLog(Protocol):
+    """What projections need of the application: its notification log and its mapper (which
+    applies upcasters). ProgramLedger is one; projections never import the application."""
+
+    @property
+    def recorder(self) -> ApplicationRecorder: ...
+
+    @property
+    def mapper(self) -> Mapper[Any]: ...
+
+
+def head_of(log: EventLog) -> int:
+    """The position of the last event recorded (0 for an empty log)."""
+    return log.recorder.max_notification_id() or 0
+
+
 class Projector:
     """Reads the log after its tracked position and applies it to one set of tables.
 
     Read-model writes and the new tracking position commit in the same transaction, taken
-    under the projection lock, so a crash at any point applies nothing twice and skips
+    under the projection's write lock, so a crash at any point applies nothing twice and skips
     nothing: the next batch starts from whatever position committed last.
     """
 
-    def __init__(self, ledger: ProgramLedger, engine: Engine, *, batch_size: int = 1000,
+    def __init__(self, log: EventLog, engine: Engine, *, batch_size: int = 1000,
                  tables: dict[str, Table] | None = None, tracking_name: str = LIVE,
                  models: Iterable[ReadModel] = READ_MODELS) -> None:
-        self.ledger = ledger
+        self.log = log
         self.engine = engine
         self.batch_size = batch_size
         self.models = tuple(models)
@@ -37,20 +54,24 @@ class Projector:
     def apply_batch(self) -> tuple[int, int]:
         """Apply up to one batch in its own transaction; returns (applied, position reached)."""
         with self.engine.begin() as connection:
-            lock_projection(connection)
-            return self.apply_batch_in(connection)
+            return self.apply_locked_batch(connection)
+
+    def apply_locked_batch(self, connection: Connection) -> tuple[int, int]:
+        """Take the write lock in the caller's open transaction, then apply one batch."""
+        lock_projection(connection, self.tracking_name)
+        return self.apply_batch_in(connection)
 
     def apply_batch_in(self, connection: Connection) -> tuple[int, int]:
         """Apply up to one batch inside the caller's transaction, which holds the lock."""
         position = tracked_position(connection, self.tracking_name)
-        notifications = self.ledger.recorder.select_notifications(
-            start=position + 1, limit=self.batch_size)
+        notifications = self.log.recorder.select_notifications(
+            start=position, limit=self.batch_size, inclusive_of_start=False)
         if not notifications:
             return 0, position
         views = {m.name: View(connection, {n: self.tables[f"{m.name}.{n}"]
                                            for n in m.tables}) for m in self.models}
         for notification in notifications:
-            event = self.ledger.mapper.to_domain_event(notification)
+            event = self.log.mapper.to_domain_event(notification)
             for model in self.models:
                 model.apply(event, notification.id, views[model.name])
         for view in views.values():

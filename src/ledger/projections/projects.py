@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Column, Index, String, Table, Text, select
 from sqlalchemy.engine import Connection
 
@@ -81,10 +81,13 @@ def _reported(event: Project.ProjectStatusReported, position: int, view: View) -
     row = _touch(event, position, view)
     report: dict[str, object] = {
         **event.ratings, "narrative": event.narrative, "reason": event.reason,
-        "effective_at": event.effective_at.isoformat(), "position": position}
+        "effective_at": event.effective_at.isoformat(),
+        "recorded_at": event.timestamp.isoformat(), "actor": event.actor, "position": position}
     latest = row["latest_report"]
-    # The latest report is the one latest in business time, whatever order it arrived in.
-    if not isinstance(latest, dict) or str(latest["effective_at"]) <= str(report["effective_at"]):
+    # The latest report is the one latest in business time, whatever order it arrived in;
+    # of two with the same effective time, the later recording.
+    if not isinstance(latest, dict) or (
+            datetime.fromisoformat(latest["effective_at"]) <= event.effective_at):
         row["latest_report"] = report
     view.put("status_history", {
         "position": position, "project_id": str(event.originator_id),
@@ -115,6 +118,14 @@ def _delivered(event: Project.DeliverableDelivered, position: int, view: View) -
     row["deliverables"] = deliverables
 
 
+class Deliverable(BaseModel):
+    key: str
+    name: str
+    due: date
+    status: str = Field(description="planned, delivered, deferred or removed.")
+    delivered_at: datetime | None = None
+
+
 class StatusReport(BaseModel):
     overall: str
     schedule: str
@@ -124,8 +135,8 @@ class StatusReport(BaseModel):
     narrative: str
     reason: str | None
     effective_at: datetime
-    recorded_at: datetime | None = None
-    actor: str | None = None
+    recorded_at: datetime
+    actor: str
     position: int
 
 
@@ -137,9 +148,11 @@ class ProjectView(BaseModel):
     lifecycle: str
     planned_start: date
     planned_finish: date
-    deliverables: list[dict[str, Any]]
-    latest_report: StatusReport | None
-    status_history: list[StatusReport] = []
+    deliverables: list[Deliverable] = Field(description="In the order they were added.")
+    latest_report: StatusReport | None = Field(
+        description="The report latest in business time (effective_at).")
+    status_history: list[StatusReport] = Field(
+        default=[], description="Every report in business-time order (in detail only).")
     authorized_at: datetime
     version: int
     position: int

@@ -16,10 +16,9 @@ from sqlalchemy import Engine, MetaData, Table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import quoted_name
 
-from ledger.application import ProgramLedger
 from ledger.db import metadata
 from ledger.projections.catalog import all_tables
-from ledger.projections.projector import Projector
+from ledger.projections.projector import EventLog, Projector, head_of
 from ledger.projections.tracking import (
     LIVE,
     REBUILD,
@@ -52,24 +51,31 @@ def shadow_tables() -> dict[str, Table]:
     return copies
 
 
-def rebuild(ledger: ProgramLedger, engine: Engine, *, batch_size: int = 1000,
+def rebuild(log: EventLog, engine: Engine, *, batch_size: int = 1000,
             progress: Progress | None = None) -> RebuildResult:
-    """Replay the whole log into shadow tables, then switch them in atomically."""
+    """Replay the whole log into shadow tables, then switch them in atomically.
+
+    Memory stays flat whatever the log's length: events are read, applied and committed one
+    batch at a time, and nothing outlives its batch.
+    """
     shadows = shadow_tables()
     _create_fresh(engine, shadows)
-    projector = Projector(ledger, engine, batch_size=batch_size, tables=shadows,
+    projector = Projector(log, engine, batch_size=batch_size, tables=shadows,
                           tracking_name=REBUILD)
     applied = 0
     while True:
         count, position = projector.apply_batch()
         applied += count
         if progress:
-            progress(applied, max(position, ledger.head_position()))
+            progress(applied, max(position, head_of(log)))
         if not count:
             break
     with engine.begin() as connection:
-        lock_projection(connection)
-        while (count := projector.apply_batch_in(connection)[0]):
+        # Under both write locks: the live runner pauses between two of its batches, so
+        # the shadows catch up with the very last event and take over at exactly that point.
+        lock_projection(connection, LIVE)
+        lock_projection(connection, REBUILD)
+        while count := projector.apply_batch_in(connection)[0]:
             applied += count
         position = projector.apply_batch_in(connection)[1]
         _swap(connection, shadows)

@@ -16,7 +16,7 @@ from ledger.domain.errors import NotFound
 from ledger.domain.resource import SharedResource
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
-from ledger.projections.types import ID, POSITION, DecimalText, UTCDateTime
+from ledger.projections.types import ID, POSITION, DecimalText, Document, UTCDateTime
 from ledger.projections.view import View
 
 resources = Table(
@@ -27,6 +27,9 @@ resources = Table(
     Column("unit", String(32), nullable=False),
     Column("capacity_per_month", DecimalText, nullable=False),
     Column("capacity_decision_id", ID, nullable=True),
+    # Per month with active allocations: the total allocated (a decimal string) and how many
+    # of them cite a decision; kept by the handlers so rollups need not scan allocations.
+    Column("months", Document, nullable=False),
     Column("registered_at", UTCDateTime, nullable=False),
     Column("version", POSITION, nullable=False),
     Column("last_position", POSITION, nullable=False),
@@ -55,7 +58,7 @@ def _registered(event: SharedResource.ResourceRegistered, position: int, view: V
     view.put("resources", {
         "resource_id": str(event.originator_id), "program_id": str(event.program_id),
         "name": event.name, "unit": event.unit, "capacity_per_month": event.capacity_per_month,
-        "capacity_decision_id": None, "registered_at": event.effective_at,
+        "capacity_decision_id": None, "months": {}, "registered_at": event.effective_at,
         "version": event.originator_version, "last_position": position,
     })
 
@@ -73,9 +76,21 @@ def _capacity(event: SharedResource.ResourceCapacityChanged, position: int, view
     row["capacity_decision_id"] = str(event.decision_id) if event.decision_id else None
 
 
+def _add_to_month(row: dict[str, object], month: str, amount: Decimal, governed: int) -> None:
+    months = dict(row["months"])  # type: ignore[call-overload]
+    load = months.get(month, {"allocated": "0", "governed": 0})
+    allocated, count = Decimal(load["allocated"]) + amount, load["governed"] + governed
+    if allocated == 0 and count == 0:
+        months.pop(month, None)
+    else:
+        months[month] = {"allocated": str(allocated), "governed": count}
+    row["months"] = months
+
+
 @model.on(SharedResource.ResourceAllocated)
 def _allocated(event: SharedResource.ResourceAllocated, position: int, view: View) -> None:
     row = _touch(event, position, view)
+    _add_to_month(row, event.month, event.amount, 1 if event.decision_id else 0)
     view.put("allocations", {
         "allocation_id": str(event.allocation_id), "resource_id": row["resource_id"],
         "program_id": row["program_id"], "project_id": str(event.project_id),
@@ -88,9 +103,11 @@ def _allocated(event: SharedResource.ResourceAllocated, position: int, view: Vie
 @model.on(SharedResource.ResourceAllocationReleased)
 def _released(event: SharedResource.ResourceAllocationReleased, position: int,
               view: View) -> None:
-    _touch(event, position, view)
-    view.changed("allocations", str(event.allocation_id)).update(
-        released=True, released_reason=event.reason)
+    row = _touch(event, position, view)
+    allocation = view.changed("allocations", str(event.allocation_id))
+    allocation.update(released=True, released_reason=event.reason)
+    _add_to_month(row, allocation["month"], -allocation["amount"],
+                  -1 if allocation["decision_id"] else 0)
 
 
 class Allocation(BaseModel):
@@ -165,3 +182,11 @@ def list_resources(connection: Connection, program_id: UUID, limit: int = DEFAUL
     query = select(resources).where(resources.c.program_id == str(program_id))
     return keyset_page(connection, query, resources.c.resource_id, limit, cursor,
                        lambda row: _resource(connection, row))
+
+
+def program_over_allocated_months(connection: Connection, program_id: UUID) -> int:
+    """How many (resource, month) pairs of the program are allocated beyond capacity."""
+    rows = connection.execute(select(resources.c.capacity_per_month, resources.c.months)
+                              .where(resources.c.program_id == str(program_id)))
+    return sum(1 for capacity, months in rows for load in months.values()
+               if Decimal(load["allocated"]) > capacity)

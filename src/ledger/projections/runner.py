@@ -1,67 +1,115 @@
 """Keeps the read models current: catches up, then follows new events.
 
-On PostgreSQL a LISTEN on the events channel wakes the runner as soon as a command commits;
-on SQLite it polls. Commands in the same process can also ``poke`` it. Either way it runs in
-a background thread (embedded mode) or in the foreground as `ledger projector`.
+On PostgreSQL a LISTEN on the events channel wakes the runner as soon as a command commits
+(with a poll as a fallback); on SQLite it polls. Commands in the same process can also
+``poke`` it. It runs in a background thread (embedded mode) or in the foreground as its own
+process (`ledger projector`, or `python -m ledger.projections`).
+
+On PostgreSQL only one runner applies events at a time: the leader holds a session-level
+advisory lock on its own connection and runs every batch on that connection. Another runner
+stands by, polling for the lock, and meanwhile follows the tracking table so that its
+``wait_for`` still answers.
 """
 
 from __future__ import annotations
 
 import logging
 import select
+import signal
 import threading
 import time
 from contextlib import suppress
-from dataclasses import dataclass
+from types import FrameType
+from typing import Any
 
 import psycopg2
+import psycopg2.extensions
 import sqlalchemy
 import sqlalchemy.exc
 from eventsourcing.persistence import PersistenceError
+from pydantic import BaseModel, computed_field
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
-from ledger.application import ProgramLedger
-from ledger.projections.projector import Projector
-from ledger.projections.tracking import current_position
+from ledger.projections.projector import EventLog, Projector, head_of
+from ledger.projections.tracking import (
+    LIVE,
+    REBUILD,
+    current_position,
+    tracked_names,
+    try_to_lead,
+)
 from ledger.settings import EVENTS_TABLE, Settings
 
 log = logging.getLogger(__name__)
+# Errors that mean "the database is unavailable for now": waited out, never fatal.
+DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+                 PersistenceError, psycopg2.OperationalError, psycopg2.InterfaceError)
+# How often a waiter re-reads the tracking table when no progress was signalled in-process
+# (the runner may be another process).
+TRACKING_FALLBACK_SECONDS = 0.05
+OUTAGE_RETRY_SECONDS = 1.0
 
 
-@dataclass(frozen=True)
-class ProjectionStatus:
+class ProjectionStatus(BaseModel):
+    """How far one projection has got: its tracked position against the head of the log."""
+
+    name: str
     position: int
     head: int
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def lag(self) -> int:
         return max(0, self.head - self.position)
 
 
+def projection_statuses(log: EventLog, engine: Engine) -> list[ProjectionStatus]:
+    """The live read models first, then a rebuild in progress, if there is one."""
+    with engine.connect() as connection:
+        positions = tracked_names(connection)
+    head = head_of(log)
+    names = [LIVE] + ([REBUILD] if REBUILD in positions else [])
+    return [ProjectionStatus(name=n, position=positions.get(n, 0), head=head) for n in names]
+
+
 class ProjectionRunner:
     """A projector in a loop, with a way to wait until it has reached a position."""
 
-    def __init__(self, ledger: ProgramLedger, engine: Engine, settings: Settings) -> None:
-        self.ledger = ledger
+    def __init__(self, log: EventLog, engine: Engine, settings: Settings) -> None:
+        self.log = log
         self.engine = engine
         self.settings = settings
-        self.projector = Projector(ledger, engine, batch_size=settings.projection_batch_size)
+        self.projector = Projector(log, engine, batch_size=settings.projection_batch_size)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._progress = threading.Condition()
         self._position = 0
         self._thread: threading.Thread | None = None
+        self._connection: Connection | None = None  # the leader's; holds the leader lock
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether this runner currently holds the right to apply events."""
+        return self._connection is not None
 
     def start(self) -> None:
         """Run in a daemon thread until ``stop``."""
+        self._stop.clear()
         self._thread = threading.Thread(target=self.run, name="ledger-projector", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop after the batch in hand commits (or rolls back); never half a batch."""
+        self.request_stop()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=timeout)
+            self._thread = None
+
+    def request_stop(self) -> None:
+        """Ask the loop to end; safe from a signal handler."""
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
 
     def poke(self) -> None:
         """A command was just recorded in this process: look now rather than at next poll."""
@@ -73,46 +121,106 @@ class ProjectionRunner:
         try:
             while not self._stop.is_set():
                 try:
-                    applied, position = self.projector.apply_batch()
-                except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-                        PersistenceError) as error:
+                    applied = self._step()
+                except DATABASE_DOWN as error:
                     log.warning("projector waiting for the database: %s", error)
-                    self._stop.wait(1.0)
+                    self._resign()
+                    self._stop.wait(OUTAGE_RETRY_SECONDS)
                     continue
-                self._advance(position)
                 if not applied:
                     self._idle(listener)
         finally:
+            self._resign()
             if listener is not None:
                 listener.close()
 
+    def _step(self) -> int:
+        """Apply one batch if this runner leads; otherwise follow the leader's progress."""
+        connection = self._lead()
+        if connection is None:
+            self._advance(current_position(self.engine))
+            return 0
+        with connection.begin():
+            applied, position = self.projector.apply_locked_batch(connection)
+        self._advance(position)
+        return applied
+
+    def _lead(self) -> Connection | None:
+        """This runner's connection if it holds (or now takes) the leader lock, else None."""
+        if self._connection is None:
+            connection = self.engine.connect()
+            if not try_to_lead(connection):
+                connection.close()
+                return None
+            # The lock belongs to the database session: keep it out of the pool, so that
+            # closing it ends the session and frees the lock, and nobody else reuses it.
+            connection.detach()
+            self._connection = connection
+            log.info("projector leads: it applies events to the read models")
+        return self._connection
+
+    def _resign(self) -> None:
+        if self._connection is not None:
+            with suppress(*DATABASE_DOWN):
+                self._connection.close()
+            self._connection = None
+
     def _advance(self, position: int) -> None:
         with self._progress:
-            self._position = position
-            self._progress.notify_all()
+            if position > self._position:
+                self._position = position
+                self._progress.notify_all()
 
     def _idle(self, listener: _Listener | None) -> None:
         timeout = self.settings.projection_poll_seconds
         if listener is not None and listener.wait(timeout, self._wake):
+            self._wake.clear()
             return
         self._wake.wait(timeout)
         self._wake.clear()
 
     def wait_for(self, position: int, timeout: float) -> bool:
-        """True once the read models include ``position``; False if ``timeout`` passes first."""
-        deadline = time.monotonic() + timeout
-        with self._progress:
-            while self._position < position:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._wake.set()
-                self._progress.wait(min(remaining, 0.05))
-        return True
+        """True once the read models include ``position``; False if ``timeout`` passes first.
 
-    def status(self) -> ProjectionStatus:
-        return ProjectionStatus(position=current_position(self.engine),
-                                head=self.ledger.head_position())
+        Progress committed by this runner is signalled at once; progress made by a runner in
+        another process is seen by re-reading the tracking table every few milliseconds.
+        """
+        deadline = time.monotonic() + timeout
+        self.poke()
+        while True:
+            with self._progress:
+                if self._position >= position:
+                    return True
+                remaining = deadline - time.monotonic()
+                signalled = remaining > 0 and self._progress.wait(
+                    min(remaining, TRACKING_FALLBACK_SECONDS))
+            if not signalled:
+                self._advance(current_position(self.engine))
+                if self._position < position and time.monotonic() >= deadline:
+                    return False
+
+    @property
+    def position(self) -> int:
+        """The last position this process knows the read models include."""
+        return self._position
+
+    def status(self) -> list[ProjectionStatus]:
+        """Each projection's position, the head of the log and the lag."""
+        return projection_statuses(self.log, self.engine)
+
+
+def run_in_foreground(runner: ProjectionRunner) -> None:
+    """Run until SIGINT or SIGTERM, then finish (commit or roll back) the batch in hand."""
+
+    def stop(_signal: int, _frame: FrameType | None) -> None:
+        runner.request_stop()
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        runner.run()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class _Listener:
@@ -124,10 +232,10 @@ class _Listener:
 
     def _connect(self) -> psycopg2.extensions.connection:
         url = sqlalchemy.make_url(self.settings.resolved_database_url)
-        connection = psycopg2.connect(
-            host=url.host, port=url.port, user=url.username, password=url.password,
-            dbname=url.database,
-            connect_timeout=max(1, round(self.settings.database_timeout_seconds)))
+        arguments: dict[str, Any] = {
+            **url.translate_connect_args(username="user", database="dbname"), **url.query,
+            "connect_timeout": max(1, round(self.settings.database_timeout_seconds))}
+        connection: psycopg2.extensions.connection = psycopg2.connect(None, **arguments)
         connection.autocommit = True
         connection.cursor().execute(f"LISTEN {EVENTS_TABLE}")
         return connection

@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ledger.domain.errors import NotFound
-from ledger.projections.benefits import list_benefits
+from ledger.domain.lifecycle import PROJECT_LIFECYCLE
+from ledger.projections.benefits import program_realizations
 from ledger.projections.dependencies import dependencies
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.programs import programs
 from ledger.projections.projects import projects
-from ledger.projections.resources import list_resources
+from ledger.projections.resources import program_over_allocated_months
 from ledger.projections.risks import risks
 
 HIGH_EXPOSURE = 15  # likelihood × impact at or above this is a "high" risk on a 5×5 grid
@@ -27,9 +28,12 @@ SEVERITY = {"green": 0, "amber": 1, "red": 2}
 class Rollups(BaseModel):
     projects_total: int
     projects_by_lifecycle: dict[str, int]
-    worst_health: str | None = Field(description="The worst overall RAG of any project.")
+    worst_health: str | None = Field(
+        description="The worst overall RAG in the latest reports of the projects that are "
+        "not completed or cancelled.")
     benefit_realization: float | None = Field(
-        description="Mean realization of the benefits that have a profile and a measurement.")
+        description="Mean realization, (latest - baseline) / (target - baseline), of the "
+        "benefits that have a profile and a measurement; 1.0 means on target.")
     open_high_risks: int = Field(description=f"Risks not closed with exposure >= {HIGH_EXPOSURE}.")
     dependencies_at_risk: int = Field(description="Dependencies at_risk or broken.")
     over_allocated_months: int = Field(description="Resource-months allocated over capacity.")
@@ -52,20 +56,19 @@ class ProgramSummary(BaseModel):
 def _rollups(connection: Connection, program_id: str) -> Rollups:
     lifecycles = Counter(connection.execute(
         select(projects.c.lifecycle).where(projects.c.program_id == program_id)).scalars())
-    reports = connection.execute(select(projects.c.latest_report).where(
-        projects.c.program_id == program_id)).scalars()
-    ratings = [r["overall"] for r in reports if r]
-    realized = [b.realization for b in list_benefits(connection, UUID(program_id),
-                                                     limit=500).items
-                if b.realization is not None]
+    reports = connection.execute(select(projects.c.lifecycle, projects.c.latest_report).where(
+        projects.c.program_id == program_id))
+    # A completed or cancelled project's last report no longer says anything about health.
+    ratings = [report["overall"] for lifecycle, report in reports
+               if report and not PROJECT_LIFECYCLE.is_final(lifecycle)]
+    realized = program_realizations(connection, UUID(program_id))
     high = connection.execute(select(func.count()).where(
         risks.c.program_id == program_id, risks.c.status != "closed",
         risks.c.exposure >= HIGH_EXPOSURE)).scalar_one()
     troubled = connection.execute(select(func.count()).where(
         dependencies.c.program_id == program_id,
         dependencies.c.status.in_(("at_risk", "broken")))).scalar_one()
-    over = sum(len(r.over_allocated_months)
-               for r in list_resources(connection, UUID(program_id), limit=500).items)
+    over = program_over_allocated_months(connection, UUID(program_id))
     return Rollups(
         projects_total=sum(lifecycles.values()), projects_by_lifecycle=dict(lifecycles),
         worst_health=max(ratings, key=SEVERITY.__getitem__) if ratings else None,

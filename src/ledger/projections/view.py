@@ -8,14 +8,24 @@ event and the rows it touches.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, select, tuple_
+from sqlalchemy import Select, Table, and_, bindparam, delete, insert, select, tuple_
 from sqlalchemy.engine import Connection
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
+# Keys per DELETE statement: well below SQLite's limit on bound parameters.
+DELETE_CHUNK = 300
+
+
+@cache
+def _lookup(table: Table) -> Select[Any]:
+    """SELECT by primary key with bound parameters, built once per table: building and
+    compiling a fresh statement for every row would dominate a rebuild's time."""
+    columns = list(table.primary_key.columns)
+    return select(table).where(and_(*(c == bindparam(f"k{i}") for i, c in enumerate(columns))))
 
 
 class View:
@@ -25,7 +35,6 @@ class View:
         self.connection = connection
         self.tables = tables
         self._rows: dict[str, dict[Key, Row | None]] = {name: {} for name in tables}
-        self._stored: dict[str, set[Key]] = {name: set() for name in tables}
         self._dirty: dict[str, set[Key]] = {name: set() for name in tables}
 
     def _key(self, name: str, values: Row) -> Key:
@@ -33,16 +42,13 @@ class View:
 
     def get(self, name: str, *key: Any) -> Row | None:
         """The row with this primary key (as a mutable dict), or None."""
-        cache = self._rows[name]
-        if key not in cache:
-            table = self.tables[name]
-            condition = and_(*(c == v for c, v in zip(table.primary_key.columns, key,
-                                                      strict=True)))
-            found = self.connection.execute(select(table).where(condition)).mappings().first()
-            cache[key] = dict(found) if found else None
-            if found:
-                self._stored[name].add(key)
-        return cache[key]
+        cache_ = self._rows[name]
+        if key not in cache_:
+            parameters = {f"k{i}": value for i, value in enumerate(key)}
+            found = self.connection.execute(
+                _lookup(self.tables[name]), parameters).mappings().first()
+            cache_[key] = dict(found) if found else None
+        return cache_[key]
 
     def require(self, name: str, *key: Any) -> Row:
         row = self.get(name, *key)
@@ -51,9 +57,8 @@ class View:
         return row
 
     def put(self, name: str, row: Row) -> Row:
-        """Insert or replace a whole row."""
+        """Insert or replace a whole row. No lookup: flush replaces whatever is stored."""
         key = self._key(name, row)
-        self.get(name, *key)
         self._rows[name][key] = row
         self._dirty[name].add(key)
         return row
@@ -65,34 +70,23 @@ class View:
         return row
 
     def remove(self, name: str, *key: Any) -> None:
-        self.get(name, *key)
         self._rows[name][key] = None
         self._dirty[name].add(key)
 
-    def rows_where(self, name: str, column: str, value: Any) -> Iterator[Row]:
-        """Every row with ``column == value``, as this batch sees them."""
-        table = self.tables[name]
-        for found in self.connection.execute(
-                select(table).where(table.c[column] == value)).mappings():
-            self.get(name, *self._key(name, dict(found)))
-        for row in list(self._rows[name].values()):
-            if row is not None and row.get(column) == value:
-                yield row
-
     def flush(self) -> None:
-        """Write every changed row: delete the stored versions, insert the current ones."""
+        """Write every changed row: delete whatever is stored under its key (in bulk), then
+        insert the current version."""
         for name, table in self.tables.items():
-            dirty = self._dirty[name]
-            stale = [k for k in dirty if k in self._stored[name]]
-            current = [row for k in dirty if (row := self._rows[name][k]) is not None]
+            dirty = sorted(self._dirty[name], key=repr)  # a stable statement order
+            if not dirty:
+                continue
             key_columns = list(table.primary_key.columns)
-            for start in range(0, len(stale), 500):
-                chunk = stale[start:start + 500]
+            for start in range(0, len(dirty), DELETE_CHUNK):
+                chunk = dirty[start:start + DELETE_CHUNK]
                 matches = (key_columns[0].in_([k[0] for k in chunk]) if len(key_columns) == 1
                            else tuple_(*key_columns).in_(chunk))
                 self.connection.execute(delete(table).where(matches))
+            current = [row for k in dirty if (row := self._rows[name][k]) is not None]
             if current:
                 self.connection.execute(insert(table), current)
-            self._stored[name] = {k for k in self._stored[name] | dirty
-                                  if self._rows[name].get(k) is not None}
-            dirty.clear()
+            self._dirty[name].clear()

@@ -8,14 +8,17 @@ from sqlalchemy import Engine
 
 from ledger.projections.tracking import current_position
 
+POLL_SECONDS = 0.02
+
 
 def wait_for_position(engine: Engine, position: int, timeout: float,
-                      interval: float = 0.02) -> bool:
+                      interval: float = POLL_SECONDS) -> bool:
     """Poll the tracking table until it reaches ``position`` or ``timeout`` passes."""
     deadline = time.monotonic() + timeout
     while True:
         if current_position(engine) >= position:
             return True
-        if time.monotonic() >= deadline:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             return False
-        time.sleep(interval)
+        time.sleep(min(interval, remaining))

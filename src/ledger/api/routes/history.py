@@ -16,7 +16,7 @@ from ledger.api.routes.decisions import utc
 from ledger.api.routes.programs import Cursor, Limit
 from ledger.api.schemas.times import IsoDatetime
 from ledger.projections.encoding import plain
-from ledger.projections.pages import DEFAULT_LIMIT, Page
+from ledger.projections.pages import DEFAULT_LIMIT, MAX_POSITION, Page
 from ledger.projections.timeline import TimelineEntry, audit_timeline
 
 router = APIRouter(tags=["audit"], responses=PROBLEM_RESPONSES)
@@ -50,7 +50,8 @@ def as_of(
     program_id: UUID, principal: HistoryReaderDep, services: ServicesDep,
     at: Annotated[IsoDatetime | None, Query(description="Recorded time: what was known then.")]
     = None,
-    position: Annotated[int | None, Query(ge=0, description="Log position.")] = None,
+    position: Annotated[int | None, Query(ge=0, le=MAX_POSITION,
+                                          description="Log position.")] = None,
     effective: Annotated[IsoDatetime | None, Query(
         description="Business date: the program as it stood then, within what was known.")]
     = None,
@@ -86,7 +87,8 @@ def events(
     type: Annotated[str | None, Query(max_length=64, description="Event type name.")] = None,
     recorded_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
     recorded_to: Annotated[IsoDatetime | None, Query(alias="to")] = None,
-    after: Annotated[int | None, Query(ge=0, description="Only positions after this.")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_POSITION,
+                                       description="Only positions after this.")] = None,
     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ) -> Page[TimelineEntry]:
     """The audit timeline, in log order."""

@@ -1,0 +1,90 @@
+"""Reads raw event rows and chain rows in position order, one keyset batch per statement, and
+turns driver values (bytes or str UUIDs, memoryview, naive SQLite times) into plain ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Connection, Text, cast, func, select
+
+from ledger.audit.digest import digest_of_row
+from ledger.audit.tables import audit_chain, events
+from ledger.audit.tree import Reader, raw_value
+
+
+class ChainRow(NamedTuple):
+    """What the chain recorded for one event when it was appended."""
+
+    leaf_index: int
+    position: int
+    originator_id: str  # 32 hex digits
+    originator_version: int
+    digest: bytes
+    chain: bytes
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive times; every time the audit tables hold was written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def to_uuid(value: Any) -> UUID:
+    """SQLite stores UUIDType as 16 bytes, psycopg2 returns PostgreSQL's uuid as text."""
+    if isinstance(value, UUID):
+        return value
+    if isinstance(value, bytes | memoryview):
+        return UUID(bytes=bytes(value))
+    return UUID(str(value))
+
+
+def _originator_hex(db: Reader) -> ColumnElement[str]:
+    """The originator id as 32 lowercase hex digits, computed by the database: building a
+    UUID object per row would cost verification more than hashing the row does."""
+    dialect = db.dialect if isinstance(db, Connection) else db.get_bind().dialect
+    if dialect.name == "postgresql":
+        return func.replace(cast(events.c.originator_id, Text), "-", "", type_=Text)
+    return func.lower(func.hex(events.c.originator_id), type_=Text)
+
+
+class EventRow(NamedTuple):
+    """A raw event row, with the originator as hex: the cheapest form to digest."""
+
+    position: int
+    originator_hex: str
+    originator_version: int
+    topic: str
+    state: bytes
+
+    def digest_at(self, position: int) -> bytes:
+        """The digest this event's fields would have if it were stored at ``position``."""
+        return digest_of_row(position, self.originator_hex, self.originator_version,
+                             self.topic, self.state)
+
+
+def event_rows(db: Reader, after: int, upto: int | None, limit: int | None = None
+               ) -> list[EventRow]:
+    """Events with ``after < position <= upto``, in position order."""
+    query = (select(events.c.id, _originator_hex(db), events.c.originator_version,
+                    events.c.topic, events.c.state)
+             .where(events.c.id > after).order_by(events.c.id))
+    if upto is not None:
+        query = query.where(events.c.id <= upto)
+    if limit is not None:
+        query = query.limit(limit)
+    return [EventRow(row[0], row[1], row[2], row[3], bytes(row[4]))
+            for row in db.execute(query).all()]
+
+
+def chain_rows(db: Reader, first_leaf: int, stop_leaf: int) -> list[ChainRow]:
+    """Chain rows with ``first_leaf <= leaf_index < stop_leaf``, in leaf order."""
+    query = (select(audit_chain.c.leaf_index, audit_chain.c.position,
+                    audit_chain.c.originator_id, audit_chain.c.originator_version,
+                    raw_value(audit_chain.c.digest), raw_value(audit_chain.c.chain))
+             .where(audit_chain.c.leaf_index >= first_leaf,
+                    audit_chain.c.leaf_index < stop_leaf)
+             .order_by(audit_chain.c.leaf_index))
+    return [ChainRow(row[0], row[1], row[2], row[3], bytes(row[4]), bytes(row[5]))
+            for row in db.execute(query).all()]
+
