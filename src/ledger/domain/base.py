@@ -53,7 +53,7 @@ def require_text(field: str, value: str | None) -> str:
 
 
 def require_month(field: str, month: str) -> str:
-    if not MONTH_PATTERN.match(month):
+    if not MONTH_PATTERN.fullmatch(month):
         raise InvalidInput(field, f"'{month}' is not a month; use YYYY-MM, for example 2025-07")
     return month
 

@@ -179,6 +179,10 @@ class Benefit(LedgerAggregate):
         effective_at: datetime | None = None,
     ) -> None:
         self.require_not_cancelled()
+        if measurement_id.hex in self.measurements:
+            raise InvariantViolated(f"measurement id {measurement_id} was already used; "
+                                    "correct a measurement instead of re-measuring it",
+                                    rule="duplicate_id")
         self._record(
             self.BenefitMeasured,
             by,

@@ -194,14 +194,14 @@ class Project(LedgerAggregate):
                 raise InvalidInput("add", f"deliverable '{item['key']}' already exists")
         for key in removed + deferred:
             self._require_open_deliverable(key)
-        if self.lifecycle in BASELINE_LOCKED:
-            if decision is None:
-                raise InvariantViolated(
-                    f"project '{self.name}' is {self.lifecycle}, so its scope baseline is "
-                    "locked; cite a decision (decision_id) that lists this project as affected",
-                    rule="scope_baseline_locked",
-                )
+        if decision is not None:  # whenever one is cited, it must govern this project
             decision.require_governs("project", self.id, self.program_id)
+        elif self.lifecycle in BASELINE_LOCKED:
+            raise InvariantViolated(
+                f"project '{self.name}' is {self.lifecycle}, so its scope baseline is "
+                "locked; cite a decision (decision_id) that lists this project as affected",
+                rule="scope_baseline_locked",
+            )
         self._record(
             self.ScopeChanged,
             by,

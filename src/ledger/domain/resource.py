@@ -56,6 +56,7 @@ class SharedResource(LedgerAggregate):
 
         def apply(self, resource: Any) -> None:
             del resource.allocations[self.allocation_id.hex]
+            resource.released_ids.append(self.allocation_id.hex)
 
     def __init__(
         self, program_id: UUID, name: str, unit: str, capacity_per_month: Decimal
@@ -66,6 +67,7 @@ class SharedResource(LedgerAggregate):
         self.capacity_per_month = capacity_per_month
         self.capacity_decision_id: UUID | None = None
         self.allocations: dict[str, dict[str, Any]] = {}
+        self.released_ids: list[str] = []
 
     @classmethod
     def register(
@@ -150,6 +152,9 @@ class SharedResource(LedgerAggregate):
     ) -> None:
         require_month("month", month)
         require_positive("amount", amount)
+        if allocation_id.hex in self.allocations or allocation_id.hex in self.released_ids:
+            raise InvariantViolated(f"allocation id {allocation_id} was already used; "
+                                    "each allocation gets a new id", rule="duplicate_id")
         if decision is not None:
             decision.require_governs("resource", self.id, self.program_id)
         elif self.allocated_in(month) + amount > self.capacity_per_month:
