@@ -9,6 +9,7 @@ from ledger.cli.errors import run_cleanly
 
 def build_app() -> typer.Typer:
     """The full command tree; subcommand modules load here so `import ledger` stays light."""
+    from ledger.cli.audit import app as audit_app
     from ledger.cli.db import app as db_app
     from ledger.cli.demo import demo
     from ledger.cli.projections import app as projections_app
@@ -28,6 +29,7 @@ def build_app() -> typer.Typer:
     app.command()(projector)
     app.command()(serve)
     app.add_typer(tokens_app, name="tokens")
+    app.add_typer(audit_app, name="audit")
     app.command()(demo)
     app.command()(state)
     return app

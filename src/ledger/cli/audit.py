@@ -1,0 +1,123 @@
+"""`ledger audit verify|export|checkpoint|proof|public-key`: tamper evidence for auditors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine, create_engine
+
+from ledger.audit.checkpoints import create_checkpoint
+from ledger.audit.export import export_csv, export_jsonl
+from ledger.audit.keys import load_or_create_signing_key
+from ledger.audit.proofs import inclusion_proof
+from ledger.audit.signing import public_key_pem
+from ledger.audit.verify import verify as verify_log
+from ledger.cli.projections import EventsPerSecond
+from ledger.domain.program import program_id_for_code
+from ledger.migrate import upgrade_database
+from ledger.settings import Settings
+
+app = typer.Typer(help="Verify, export and prove the tamper-evident log.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _engine(settings: Settings) -> Engine:
+    upgrade_database(settings)
+    return create_engine(settings.resolved_database_url)
+
+
+@app.command()
+def verify(
+    against: Annotated[int | None, typer.Option(
+        help="A checkpoint id: also prove the log was only appended to since then.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """Recompute every digest, the chain and the Merkle roots from the raw events, and check
+    every signed checkpoint. Exits 1 and names the first bad position if anything differs."""
+    settings = Settings()
+    engine = _engine(settings)
+    key = load_or_create_signing_key(settings.resolved_signing_key_path).public_key()
+    with Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(),
+                  EventsPerSecond(), TimeRemainingColumn(), console=console) as progress:
+        task = progress.add_task("verify", total=None)
+        result = verify_log(engine, key, against=against, progress=lambda done, total:
+                            progress.update(task, completed=done, total=total))
+    engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(result.to_dict()))
+    elif result.ok:
+        typer.echo(f"ok: {result.checked:,} events, {result.checkpoints_checked} checkpoints; "
+                   f"root {result.head.root.hex()}")
+    else:
+        failure = result.first_failure
+        assert failure is not None
+        typer.echo(f"FAILED at position {failure.position}: {failure.kind} — {failure.detail}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    output: Annotated[Path | None, typer.Option("--out", help="File to write; default stdout.")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    program: Annotated[str | None, typer.Option(help="Only this program (code or id).")] = None,
+    checkpoint: Annotated[int | None, typer.Option(help="Checkpoint id; default latest.")]
+    = None,
+) -> None:
+    """Stream the audit trail, ending with the signed checkpoint it verifies against; check
+    it offline with `python -m ledger.audit.offline FILE --public-key KEY`."""
+    if fmt not in {"jsonl", "csv"}:
+        raise typer.BadParameter("use jsonl or csv", param_hint="--format")
+    settings = Settings()
+    engine = _engine(settings)
+    writer = export_jsonl if fmt == "jsonl" else export_csv
+    program_id = program_id_for_code(program) if program else None
+    target = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for line in writer(engine, checkpoint_id=checkpoint, program_id=program_id):
+            target.write(line)
+    finally:
+        if output:
+            target.close()
+        engine.dispose()
+
+
+@app.command()
+def checkpoint() -> None:
+    """Sign a checkpoint of the log's current head now."""
+    settings = Settings()
+    engine = _engine(settings)
+    made = create_checkpoint(engine, load_or_create_signing_key(
+        settings.resolved_signing_key_path))
+    engine.dispose()
+    typer.echo(json.dumps(made.to_dict()))
+
+
+@app.command()
+def proof(
+    position: Annotated[int, typer.Argument(min=1, help="The event's position.")],
+    checkpoint: Annotated[int | None, typer.Option(help="Checkpoint id; default latest.")]
+    = None,
+) -> None:
+    """The inclusion proof of one event against a signed checkpoint."""
+    settings = Settings()
+    engine = _engine(settings)
+    with engine.connect() as connection:
+        found = inclusion_proof(connection, position, checkpoint)
+    engine.dispose()
+    typer.echo(json.dumps(found.to_dict()))
+
+
+@app.command("public-key")
+def public_key() -> None:
+    """The checkpoint-signing public key (PEM), for auditors' offline checks."""
+    settings = Settings()
+    key = load_or_create_signing_key(settings.resolved_signing_key_path)
+    typer.echo(public_key_pem(key.public_key()).strip())
