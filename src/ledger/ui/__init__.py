@@ -1,0 +1,1 @@
+"""A read-only web UI for governance boards and auditors, rendered on the server."""
