@@ -12,10 +12,11 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from ledger.audit.access import Reader
 from ledger.audit.rows import as_utc
 from ledger.audit.signing import Checkpoint, sign_checkpoint
 from ledger.audit.tables import audit_chain, audit_checkpoints
-from ledger.audit.tree import Reader, log_head, root_at
+from ledger.audit.tree import log_head, root_at
 from ledger.domain.errors import NotFound
 
 Bind = Engine | Connection | Session

@@ -3,7 +3,9 @@ verifies against; ``ledger.audit.offline`` checks it without the service or its 
 
 A full export lets the verifier recompute every digest, the chain and the root. An export of
 one program leaves events out, so the chain cannot be recomputed; each event then carries its
-inclusion proof against the checkpoint's root instead.
+inclusion proof against the checkpoint's root instead. That proves every exported event is in
+the signed log unaltered; it cannot prove that none of the program's events was left out,
+which only a full export (or the service's own verify) can show.
 """
 
 from __future__ import annotations
@@ -11,21 +13,21 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from ledger.audit.access import Reader, connected
 from ledger.audit.checkpoints import get_checkpoint, latest_checkpoint
 from ledger.audit.proofs import inclusion_paths
 from ledger.audit.rows import as_utc, to_uuid
 from ledger.audit.signing import Checkpoint
 from ledger.audit.tables import audit_chain, events
-from ledger.audit.tree import Reader
 from ledger.domain.errors import NotFound
 
 FORMAT = "ledger-audit-export"
@@ -37,23 +39,30 @@ CSV_COLUMNS = ("type", "position", "leaf_index", "originator_id", "originator_ve
 
 def export_jsonl(bind: Engine | Connection, *, checkpoint_id: int | None = None,
                  program_id: UUID | None = None, batch_size: int = 1000) -> Iterator[str]:
-    """The export as JSON lines: a header, one line per event, then the checkpoint."""
-    for record in export_records(bind, checkpoint_id=checkpoint_id, program_id=program_id,
-                                 batch_size=batch_size):
-        yield json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
+    """The export as JSON lines: a header, one line per event, then the checkpoint.
+
+    An unknown checkpoint raises NotFound here, before the first line is produced, so an
+    HTTP handler can still answer 404 instead of a broken 200 stream.
+    """
+    records = export_records(bind, checkpoint_id=checkpoint_id, program_id=program_id,
+                             batch_size=batch_size)
+    return (json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
+            for record in records)
 
 
 def export_csv(bind: Engine | Connection, *, checkpoint_id: int | None = None,
                program_id: UUID | None = None, batch_size: int = 1000) -> Iterator[str]:
     """The same export as CSV; the header and checkpoint rows carry JSON in ``record``."""
-    yield _csv_line(CSV_COLUMNS)
-    for record in export_records(bind, checkpoint_id=checkpoint_id, program_id=program_id,
-                                 batch_size=batch_size):
-        if record["type"] == "event":
-            yield _csv_line([_csv_cell(record.get(column)) for column in CSV_COLUMNS])
-        else:
-            yield _csv_line([record["type"], *[""] * (len(CSV_COLUMNS) - 2),
-                             json.dumps(record, separators=(",", ":"))])
+    records = export_records(bind, checkpoint_id=checkpoint_id, program_id=program_id,
+                             batch_size=batch_size)
+    return itertools.chain([_csv_line(CSV_COLUMNS)], (_csv_row(record) for record in records))
+
+
+def _csv_row(record: dict[str, Any]) -> str:
+    if record["type"] == "event":
+        return _csv_line([_csv_cell(record.get(column)) for column in CSV_COLUMNS])
+    return _csv_line([record["type"], *[""] * (len(CSV_COLUMNS) - 2),
+                      json.dumps(record, separators=(",", ":"))])
 
 
 def _csv_line(cells: Any) -> str:
@@ -72,8 +81,14 @@ def export_records(bind: Engine | Connection, *, checkpoint_id: int | None = Non
                    program_id: UUID | None = None, batch_size: int = 1000
                    ) -> Iterator[dict[str, Any]]:
     """Header, events up to the checkpoint (default: the latest), then the checkpoint."""
-    with _connected(bind) as db:
+    with connected(bind) as db:
         checkpoint = _checkpoint(db, checkpoint_id)
+    return _records(bind, checkpoint, program_id, batch_size)
+
+
+def _records(bind: Engine | Connection, checkpoint: Checkpoint, program_id: UUID | None,
+             batch_size: int) -> Iterator[dict[str, Any]]:
+    with connected(bind) as db:
         yield {"type": "header", "format": FORMAT, "version": VERSION,
                "program_id": None if program_id is None else str(program_id),
                "checkpoint_id": checkpoint.id, "tree_size": checkpoint.tree_size}
@@ -83,15 +98,6 @@ def export_records(bind: Engine | Connection, *, checkpoint_id: int | None = Non
             members = program_aggregates(db, program_id)
             yield from _program_events(db, checkpoint.tree_size, members, batch_size)
         yield {"type": "checkpoint", **checkpoint.to_dict()}
-
-
-@contextmanager
-def _connected(bind: Engine | Connection) -> Iterator[Connection]:
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            yield connection
-    else:
-        yield bind
 
 
 def _checkpoint(db: Reader, checkpoint_id: int | None) -> Checkpoint:

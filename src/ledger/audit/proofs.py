@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ledger.audit.access import Reader
 from ledger.audit.checkpoints import get_checkpoint, latest_checkpoint
 from ledger.audit.merkle import (
     consistency_ranges,
@@ -18,7 +19,7 @@ from ledger.audit.merkle import (
 )
 from ledger.audit.signing import Checkpoint
 from ledger.audit.tables import audit_chain
-from ledger.audit.tree import Reader, range_hashes
+from ledger.audit.tree import range_hashes
 from ledger.domain.errors import InvalidInput, NotFound
 
 

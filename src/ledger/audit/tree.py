@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, type_coerce
-from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
-from sqlalchemy.types import NullType
+from sqlalchemy import and_, or_, select
 
+from ledger.audit.access import Reader, fetch_plain
 from ledger.audit.digest import GENESIS
 from ledger.audit.merkle import LeafRange, NodeKey, fold, leaf_hash, subtrees
 from ledger.audit.tables import audit_chain, audit_nodes
-
-Reader = Connection | Session
 
 # Keeps every statement's bound parameters well under SQLite's limit of 32,766.
 _KEYS_PER_QUERY = 4000
@@ -23,12 +18,6 @@ _KEYS_PER_QUERY = 4000
 
 class TreeIncomplete(RuntimeError):
     """A node the tree should hold is absent: the audit tables were damaged or truncated."""
-
-
-def raw_value(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The column as the driver returns it: no per-row type processing on the hot paths."""
-    coerced: ColumnElement[Any] = type_coerce(column, NullType())
-    return coerced
 
 
 def log_head(db: Reader) -> tuple[int, int, bytes]:
@@ -93,7 +82,6 @@ def nodes_completed_in(db: Reader, first_leaf: int, stop_leaf: int) -> dict[Node
     condition = or_(*(and_(audit_nodes.c.level == level,
                            audit_nodes.c.node_index.between(low, high))
                       for level, low, high in ranges))
-    rows = db.execute(select(audit_nodes.c.level, audit_nodes.c.node_index,
-                             raw_value(audit_nodes.c.hash))
-                      .where(condition)).all()
+    rows = fetch_plain(db, select(audit_nodes.c.level, audit_nodes.c.node_index,
+                                  audit_nodes.c.hash).where(condition))
     return {(row[0], row[1]): bytes(row[2]) for row in rows}

@@ -13,14 +13,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
+from ledger.audit.access import Reader, connected
 from ledger.audit.checkpoints import get_checkpoint, latest_checkpoint, list_checkpoints
-from ledger.audit.digest import GENESIS, chain_link
-from ledger.audit.merkle import Frontier, NodeKey, leaf_hash
+from ledger.audit.digest import GENESIS, chain_link, digest_of_row
+from ledger.audit.merkle import Frontier, leaf_hash
 from ledger.audit.proofs import ConsistencyProof, consistency_path
-from ledger.audit.rows import ChainRow, EventRow, chain_rows, event_rows
+from ledger.audit.readahead import Batch, batches_ahead, batches_in_line
+from ledger.audit.rows import ChainRow, EventRow, EventTuple, chained_as, chained_at, event_rows
 from ledger.audit.signing import Checkpoint
 from ledger.audit.tables import audit_chain, events
-from ledger.audit.tree import Reader, log_head, nodes_completed_in
+from ledger.audit.tree import log_head
 
 Kind = Literal["altered", "missing", "reordered", "inserted"]
 Progress = Callable[[int, int], None]
@@ -70,7 +72,7 @@ def verify(bind: Engine | Connection, public_key: Ed25519PublicKey, *,
            batch_size: int = 5000) -> VerifyResult:
     """Check the whole log; with ``against`` (a stored checkpoint's id, or an auditor's own
     copy of a checkpoint) also prove that the log was only appended to since then."""
-    with _connected(bind) as db:
+    with connected(bind) as db:
         checkpoints = list_checkpoints(db)
         if isinstance(against, int):
             against = get_checkpoint(db, against)
@@ -86,12 +88,15 @@ def verify(bind: Engine | Connection, public_key: Ed25519PublicKey, *,
 
 
 @contextmanager
-def _connected(bind: Engine | Connection) -> Iterator[Connection]:
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            yield connection
+def _batches(db: Connection, size: int, batch_size: int) -> Iterator[Iterator[Batch]]:
+    """Read ahead on a second connection, except from an in-memory SQLite database, which a
+    second connection would not see."""
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        yield batches_in_line(db, size, batch_size)
     else:
-        yield bind
+        with batches_ahead(db.engine, size, batch_size) as batches:
+            yield batches
 
 
 def _prove_appended(db: Reader, old: Checkpoint) -> tuple[ConsistencyProof | None,
@@ -109,7 +114,7 @@ def _prove_appended(db: Reader, old: Checkpoint) -> tuple[ConsistencyProof | Non
 class _Walk:
     """One pass over chain rows and event rows, merged in position order."""
 
-    def __init__(self, db: Reader, public_key: Ed25519PublicKey,
+    def __init__(self, db: Connection, public_key: Ed25519PublicKey,
                  checkpoints: list[Checkpoint]) -> None:
         self.db, self.public_key = db, public_key
         self.pending = deque(sorted(checkpoints, key=lambda c: (c.tree_size, c.id)))
@@ -122,87 +127,81 @@ class _Walk:
     def run(self, batch_size: int, progress: Progress) -> Failure | None:
         size, head_position, _ = log_head(self.db)
         progress(0, size)
-        failure = self._checkpoints_due()
-        for first in range(0, size, batch_size):
-            if failure is not None:
-                return failure
-            stop = min(first + batch_size, size)
-            rows = chain_rows(self.db, first, stop)
-            # A batch with no rows left at all is caught by the next batch's first leaf.
-            failure = self._batch(rows) if rows else None
-            progress(stop, size)
-        return failure or self._after_head(size, head_position)
+        failure, done = self._checkpoints_due(), 0
+        if failure is not None:
+            return failure
+        with _batches(self.db, size, batch_size) as batches:
+            for batch in batches:
+                # A batch with no rows left at all is caught by the next batch's first leaf.
+                failure = self._batch(batch) if batch.chained else None
+                done = min(done + batch_size, size)
+                progress(done, size)
+                if failure is not None:
+                    return failure
+        return self._after_head(size, head_position)
 
-    def _batch(self, rows: list[ChainRow]) -> Failure | None:
-        raw = iter(event_rows(self.db, self.position, rows[-1].position))
-        stored = nodes_completed_in(self.db, rows[0].leaf_index, rows[-1].leaf_index + 1)
-        event = next(raw, None)
-        for row in rows:
-            failure = self._order(row)
-            if failure is not None:
-                return failure
-            if event is not None and event.position < row.position:
-                return self._inserted(event)
-            if event is None or event.position > row.position:
-                return Failure(row.position, "missing", f"the event chained here "
-                               f"({_named(row)}) is absent from the events table")
-            failure = self._leaf(row, event, stored) or self._checkpoints_due()
-            if failure is not None:
-                return failure
-            event = next(raw, None)
+    def _batch(self, batch: Batch) -> Failure | None:
+        """The hot loop: driver rows in, as little Python per event as possible."""
+        stored_events, nodes, frontier = batch.events, batch.nodes, self.frontier
+        # Every leaf that passes consumes exactly one event, so leaf k pairs with event k.
+        for taken, (leaf, position, stored_digest, stored_link) in enumerate(batch.chained):
+            if leaf != frontier.size or position <= self.position:
+                return self._out_of_order(leaf, position)
+            event = stored_events[taken] if taken < len(stored_events) else None
+            if event is None or event[0] != position:
+                return self._unmatched(event, leaf, position)
+            digest = digest_of_row(position, event[1], event[2], event[3], event[4])
+            # psycopg2's memoryviews never compare equal to bytes: compare as bytes.
+            if digest != bytes(stored_digest):
+                return self._mismatch(leaf, _event_row(event))
+            link = chain_link(self.link, digest)
+            if link != bytes(stored_link):
+                return Failure(position, "altered", "the stored chain link does not follow "
+                               "from the previous link and this event's digest")
+            for level, index, value in frontier.append(leaf_hash(digest)):
+                if nodes.get((level, index)) != value:
+                    return Failure(position, "altered", f"the stored Merkle node at level "
+                                   f"{level}, index {index} is absent or differs")
+            self.link, self.position = link, position
+            self.checked += 1
+            if self.pending and self.pending[0].tree_size == frontier.size:
+                failure = self._checkpoints_due()
+                if failure is not None:
+                    return failure
         return None
 
-    def _order(self, row: ChainRow) -> Failure | None:
-        if row.leaf_index != self.frontier.size:
-            return Failure(row.position, "missing", f"chain leaf {self.frontier.size}, "
-                           f"between positions {self.position} and {row.position}, is gone")
-        if row.position <= self.position:
-            return Failure(row.position, "reordered",
-                           f"chain leaf {row.leaf_index} is out of position order")
-        return None
+    def _out_of_order(self, leaf: int, position: int) -> Failure:
+        if leaf != self.frontier.size:
+            return Failure(position, "missing", f"chain leaf {self.frontier.size}, between "
+                           f"positions {self.position} and {position}, is gone")
+        return Failure(position, "reordered", f"chain leaf {leaf} is out of position order")
 
-    def _leaf(self, row: ChainRow, event: EventRow, stored: dict[NodeKey, bytes]
-              ) -> Failure | None:
-        digest = event.digest_at(event.position)
-        if digest != row.digest:
-            return self._mismatch(row, event)
-        link = chain_link(self.link, digest)
-        if link != row.chain:
-            return Failure(row.position, "altered", "the stored chain link does not follow "
-                           "from the previous link and this event's digest")
-        for level, index, value in self.frontier.append(leaf_hash(digest)):
-            if stored.get((level, index)) != value:
-                return Failure(row.position, "altered", f"the stored Merkle node at level "
-                               f"{level}, index {index} is absent or differs")
-        self.link, self.position = link, row.position
-        self.checked += 1
-        return None
+    def _unmatched(self, event: EventTuple | None, leaf: int, position: int) -> Failure:
+        if event is not None and event[0] < position:
+            return self._inserted(_event_row(event))
+        chained = chained_at(self.db, leaf)
+        return Failure(position, "missing", f"the event chained here ({chained.named()}) "
+                       "is absent from the events table")
 
-    def _mismatch(self, row: ChainRow, event: EventRow) -> Failure:
+    def _mismatch(self, leaf: int, event: EventRow) -> Failure:
+        chained = chained_at(self.db, leaf)
         found = (event.originator_hex, event.originator_version)
-        if found == (row.originator_id, row.originator_version):
-            return Failure(row.position, "altered",
-                           f"the stored fields of {_named(row)} no longer match its digest")
-        home = self._chained_as(event)
-        if home is not None and home.position != row.position and _belongs(event, home):
-            return Failure(row.position, "reordered", f"holds {_named(home)}, which was "
-                           f"chained at position {home.position}, instead of {_named(row)}")
-        return Failure(row.position, "altered",
-                       f"holds {found[0]} v{found[1]} where the chain recorded {_named(row)}")
+        if found == (chained.originator_hex, chained.originator_version):
+            return Failure(event.position, "altered",
+                           f"the stored fields of {chained.named()} no longer match its digest")
+        home = chained_as(self.db, *found)
+        if home is not None and home.position != event.position and _belongs(event, home):
+            return Failure(event.position, "reordered", f"holds {home.named()}, which was "
+                           f"chained at position {home.position}, instead of {chained.named()}")
+        return Failure(event.position, "altered", f"holds event {found[0]} v{found[1]} where "
+                       f"the chain recorded {chained.named()}")
 
     def _inserted(self, event: EventRow) -> Failure:
-        home = self._chained_as(event)
-        copied = (f"; it copies {_named(home)}, chained at position {home.position}"
+        home = chained_as(self.db, event.originator_hex, event.originator_version)
+        copied = (f"; it copies {home.named()}, chained at position {home.position}"
                   if home is not None and _belongs(event, home) else "")
         return Failure(event.position, "inserted",
                        f"no event was ever chained at this position{copied}")
-
-    def _chained_as(self, event: EventRow) -> ChainRow | None:
-        """The chain row recorded for the event's originator and version, if any."""
-        row = self.db.execute(select(audit_chain.c.leaf_index).where(
-            audit_chain.c.originator_id == event.originator_hex,
-            audit_chain.c.originator_version == event.originator_version)).first()
-        return None if row is None else chain_rows(self.db, row[0], row[0] + 1)[0]
 
     def _checkpoints_due(self) -> Failure | None:
         while self.pending and self.pending[0].tree_size == self.frontier.size:
@@ -244,5 +243,5 @@ def _belongs(event: EventRow, home: ChainRow) -> bool:
     return event.digest_at(home.position) == home.digest
 
 
-def _named(row: ChainRow) -> str:
-    return f"event {row.originator_id} v{row.originator_version}"
+def _event_row(event: EventTuple) -> EventRow:
+    return EventRow(event[0], event[1], event[2], event[3], bytes(event[4]))
