@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import subprocess
+import sys
+import tempfile
 import uuid
 from dataclasses import asdict
 from pathlib import Path
 
 import psycopg2
 
-from bench import baselines, scenarios
+from bench import baselines, http_load, scenarios
 from bench.measure import Figure
 from bench.workload import populate
 from ledger.bootstrap import open_ledger
@@ -20,9 +24,9 @@ from ledger.settings import Settings
 ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 SIZES = {
     "quick": {"b1": 200, "b2": 20_000, "b4": 200, "programs": 3, "events": 1_000,
-              "long_stream": 2_000, "repeats": 10},
+              "long_stream": 2_000, "repeats": 10, "http": 80},
     "full": {"b1": 2_000, "b2": 200_000, "b4": 1_000, "programs": 3, "events": 10_000,
-             "long_stream": 10_000, "repeats": 30},
+             "long_stream": 10_000, "repeats": 30, "http": 800},
 }
 
 
@@ -52,6 +56,7 @@ def run(size: str) -> list[Figure]:
         figures = [b1, baselines.b2_batched_insert(dsn, sizes["b2"]),
                    baselines.b3_sequential_read(dsn),
                    baselines.b4_library_command(url, sizes["b4"])]
+        figures += http_figures(sizes, b1)
         ledger = open_ledger(Settings(database_url=url))
         programs = populate(ledger, sizes["programs"], sizes["events"])
         figures.append(scenarios.p5_program_as_of(ledger, programs[0], sizes["repeats"]))
@@ -61,6 +66,33 @@ def run(size: str) -> list[Figure]:
     finally:
         _drop(database)
     return figures
+
+
+def http_figures(sizes: dict[str, int], b1: Figure) -> list[Figure]:
+    """P1-P3 against a real server on its own database, loaded from a child process."""
+    database = _throwaway_database()
+    url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}"
+    port = 18000 + os.getpid() % 1000
+    with tempfile.TemporaryDirectory() as data:
+        server, token = http_load.start_server(url, Path(data), port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            projects = http_load.setup_projects(base, token, 16)
+            results = []
+            for mode, clients, per_client in (("P1", 1, sizes["http"]),
+                                              ("P2", 16, sizes["http"] // 4),
+                                              ("P3", 8, sizes["http"] // 8)):
+                output = subprocess.run(
+                    [sys.executable, "-m", "bench.http_load", base, token, mode,
+                     str(per_client), json.dumps(projects[:clients])],
+                    capture_output=True, text=True, check=True).stdout
+                results += http_load.figures(json.loads(output), mode, b1.value,
+                                             b1.detail["commits_per_s"])
+            return results
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            _drop(database)
 
 
 def markdown(figures: list[Figure]) -> str:

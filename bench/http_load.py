@@ -1,0 +1,119 @@
+"""HTTP figures P1-P3: a real `ledger serve` on PostgreSQL, loaded from another process.
+
+The load generator is this module run as a child (`python -m bench.http_load URL TOKEN
+MODE ...`), so client and server never share an interpreter or a GIL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.measure import Figure, median, percentile, rate
+
+REPORT = {"overall": "green", "schedule": "green", "cost": "green", "scope": "green",
+          "resources": "green", "narrative": "bench"}
+
+
+def start_server(database_url: str, data_dir: Path, port: int) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from ledger.cli import main; main()", "serve", "--port",
+         str(port)], env={**os.environ, "LEDGER_DATABASE_URL": database_url,
+                          "LEDGER_DATA_DIR": str(data_dir)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    token = ""
+    for line in process.stdout:
+        if match := re.match(r"LEDGER_ADMIN_TOKEN=(\S+)", line):
+            token = match.group(1)
+        if "Uvicorn running" in line:
+            break
+    threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True).start()
+    return process, token
+
+
+def setup_projects(url: str, token: str, count: int) -> list[str]:
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
+                      timeout=30) as http:
+        program = http.post("/v1/programs", json={
+            "code": "BENCH-HTTP", "name": "HTTP bench", "sponsor": "s",
+            "manager": "m"}).json()["id"]
+        http.post(f"/v1/programs/{program}/status", json={"status": "active", "reason": "go"})
+        return [http.post(f"/v1/programs/{program}/projects", json={
+            "name": f"P{n}", "manager": "m", "planned_start": "2025-01-01",
+            "planned_finish": "2026-12-31"}).json()["id"] for n in range(count)]
+
+
+def load(url: str, token: str, projects: list[str], per_client: int,
+         read_after: bool) -> dict[str, Any]:
+    """One thread per project, each posting status reports; optionally read-your-writes."""
+    latencies: list[float] = []
+    lags: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+
+    def client(project: str) -> None:
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
+                          timeout=30) as http:
+            for _ in range(per_client):
+                started = time.perf_counter()
+                response = http.post(f"/v1/projects/{project}/status-reports", json=REPORT)
+                took = time.perf_counter() - started
+                lag = None
+                if response.status_code == 201 and read_after:
+                    waited = time.perf_counter()
+                    read = http.get(f"/v1/projects/{project}",
+                                    params={"min_position": response.json()["position"]})
+                    lag = time.perf_counter() - waited if read.status_code == 200 else None
+                with lock:
+                    latencies.append(took)
+                    if response.status_code != 201:
+                        errors.append(response.status_code)
+                    if lag is not None:
+                        lags.append(lag)
+
+    threads = [threading.Thread(target=client, args=(p,)) for p in projects]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"seconds": time.perf_counter() - started, "latencies": latencies,
+            "errors": errors, "lags": lags}
+
+
+def figures(result: dict[str, Any], mode: str, b1_ms: float, b1_rate: float) -> list[Figure]:
+    lat = result["latencies"]
+    if mode == "P1":
+        p50, p99 = median(lat) * 1000, percentile(lat, 0.99) * 1000
+        return [Figure("P1", "command latency over HTTP, 1 client (p50)", p50, "ms", "B1",
+                       b1_ms, p50 / b1_ms, "p50 <= 4 x B1, p99 <= 10 x B1",
+                       p50 <= 4 * b1_ms and p99 <= 10 * b1_ms, {"p99_ms": p99})]
+    if mode == "P2":
+        throughput = rate(len(lat), result["seconds"])
+        p99 = percentile(lat, 0.99) * 1000
+        return [Figure("P2", "command throughput over HTTP, 16 clients", throughput,
+                       "commands/s", "B1", b1_rate, throughput / b1_rate,
+                       ">= 0.5 x B1 commits/s, 0 errors, p99 <= 50 ms",
+                       throughput >= 0.5 * b1_rate and not result["errors"] and p99 <= 50,
+                       {"p99_ms": p99, "errors": float(len(result["errors"]))})]
+    lags = result["lags"] or [float("inf")]
+    p99 = percentile(lags, 0.99) * 1000
+    return [Figure("P3", "projection lag at half load (p99)", p99, "ms", target="<= 250 ms",
+                   met=p99 <= 250, detail={"p50_ms": median(lags) * 1000})]
+
+
+if __name__ == "__main__":
+    url, token, mode, per_client = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    projects = json.loads(sys.argv[5])
+    outcome = load(url, token, projects, per_client, read_after=mode == "P3")
+    print(json.dumps(outcome))
