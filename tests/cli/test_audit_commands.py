@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.cli.conftest import RunLedger
@@ -22,17 +24,10 @@ def test_checkpoint_verify_proof_export_and_offline_check(run_ledger: RunLedger,
     assert run_ledger("audit", "export", "--out", str(export)).returncode == 0
     key = tmp_path / "key.pem"
     key.write_text(run_ledger("audit", "public-key").stdout)
-    offline = run_ledger_module(run_ledger, export, key)
+    offline = subprocess.run([sys.executable, "-m", "ledger.audit.offline", str(export),
+                              "--public-key", str(key)], capture_output=True, text=True,
+                             timeout=120, check=False)
     assert offline.returncode == 0, offline.stdout + offline.stderr
-
-
-def run_ledger_module(run_ledger: RunLedger, export: Path, key: Path):  # type: ignore[no-untyped-def]
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "ledger.audit.offline", str(export),
-                           "--public-key", str(key)], capture_output=True, text=True,
-                          timeout=120, check=False)
 
 
 def test_proof_of_a_position_that_does_not_exist_fails_cleanly(run_ledger: RunLedger) -> None:
