@@ -106,6 +106,8 @@ class TcpProxy:
     def cut(self) -> None:
         with self._lock:
             if self._listener is not None:
+                with contextlib.suppress(OSError):
+                    self._listener.shutdown(socket.SHUT_RDWR)  # wakes a blocked accept()
                 self._listener.close()
                 self._listener = None
             for connection in self._connections:
@@ -119,6 +121,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            with self._lock:
+                if self._listener is not listener:  # accepted just as the proxy was cut
+                    client.close()
+                    return
             upstream = socket.create_connection(self.target)
             with self._lock:
                 self._connections += [client, upstream]

@@ -1,4 +1,4 @@
-"""kill -9 of the projector in the middle of catch-up loses nothing and repeats nothing."""
+"""kill -9 of the runner process in the middle of catch-up loses nothing and repeats nothing."""
 
 from __future__ import annotations
 
@@ -7,64 +7,80 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
-from ledger.bootstrap import open_ledger
-from ledger.projections.catalog import read_model_engine
+from ledger.application import ProgramLedger
 from ledger.projections.projector import Projector
 from ledger.projections.rebuild import rebuild
 from ledger.projections.timeline import timeline
 from ledger.projections.tracking import current_position
 from ledger.settings import Settings
-from tests.application.builders import ALICE, ProgramBuilder
-from tests.projections.conftest import dump
+from tests.projections.commands import RandomProgram
+from tests.projections.conftest import dump, on_postgres
+from tests.projections.scenario import ALICE
+
+BATCH = 20
 
 
-def _write_history(settings: Settings, reports: int) -> int:
-    ledger = open_ledger(settings)
-    erp = ProgramBuilder(ledger)
-    project = erp.project("ERP implementation")
-    with ledger.serialised_transaction():  # many commands, one commit: fast set-up
-        for n in range(reports):
-            ledger.report_project_status(project, overall="green", schedule="green",
-                                         cost="green", scope="green", resources="green",
-                                         narrative=f"week {n}", by=ALICE)
-    head = ledger.head_position()
-    ledger.close()
-    return head
+def write_backlog(ledger: ProgramLedger, rounds: int) -> int:
+    """Events whose handlers are not idempotent (appending objectives, summing allocations),
+    so an event applied twice would show in the tables, not only in the timeline."""
+    program = RandomProgram(ledger)
+    with ledger.serialised_transaction():  # many commands, one commit: a fast set-up
+        for n in range(rounds):
+            ledger.add_program_objective(program.program, objective=f"o{n}", by=ALICE)
+            ledger.allocate_resource(program.resource, project_id=program.projects[n % 3],
+                                     month=f"2025-{n % 12 + 1:02d}", amount=Decimal("0.01"),
+                                     by=ALICE)
+            program.report(n, n, n % 5 + 1, True)
+    return ledger.recorder.max_notification_id() or 0
 
 
-@pytest.mark.postgres
-def test_projector_killed_mid_batch_resumes_exactly_once(postgres_url: str,
-                                                         tmp_path: Path) -> None:
-    settings = Settings(database_url=postgres_url, data_dir=tmp_path)
-    head = _write_history(settings, reports=1500)
-    engine = read_model_engine(postgres_url)
-    env = {**os.environ, "LEDGER_DATABASE_URL": postgres_url,
-           "LEDGER_PROJECTION_BATCH_SIZE": "25", "LEDGER_DATA_DIR": str(tmp_path)}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from ledger.cli import main; main()", "projector"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while current_position(engine) < head // 4:  # poll until it is well into catch-up
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        assert time.monotonic() < deadline, "projector made no progress"
-        time.sleep(0.005)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+def start_runner(settings: Settings) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "LEDGER_DATABASE_URL": settings.resolved_database_url,
+           "LEDGER_DATA_DIR": str(settings.data_dir), "LEDGER_PROJECTION_BATCH_SIZE": str(BATCH),
+           "LEDGER_PROJECTION_POLL_SECONDS": "0.05"}
+    return subprocess.Popen([sys.executable, "-m", "ledger.projections"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_until(process: subprocess.Popen[bytes], engine: sa.Engine, position: int) -> int:
+    """Poll the tracking table until the runner reaches ``position``; fail if it dies."""
+    deadline = time.monotonic() + 120
+    while (reached := current_position(engine)) < position:
+        assert process.poll() is None, process.stderr.read() if process.stderr else b""
+        assert time.monotonic() < deadline, f"runner stuck at {reached}"
+        time.sleep(0.002)
+    return reached
+
+
+@on_postgres
+def test_runner_killed_mid_catch_up_resumes_exactly_once(
+        ledger: ProgramLedger, engine: sa.Engine, settings: Settings, tmp_path: Path) -> None:
+    head = write_backlog(ledger, rounds=500)
+    runner = start_runner(settings)
+    try:
+        wait_until(runner, engine, head // 4)  # well into catch-up, far from its end
+    finally:
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=30)
     killed_at = current_position(engine)
-    assert 0 < killed_at < head, "the kill must land in the middle of catch-up"
+    assert runner.returncode == -signal.SIGKILL
+    assert 0 < killed_at < head and killed_at % BATCH == 0  # only whole batches committed
 
-    ledger = open_ledger(settings)
-    Projector(ledger, engine, batch_size=25).catch_up()
+    restarted = start_runner(settings)
+    try:
+        assert wait_until(restarted, engine, head) == head
+    finally:
+        restarted.send_signal(signal.SIGTERM)  # a clean stop, after the batch in hand
+        assert restarted.wait(timeout=30) == 0
     with engine.connect() as connection:
         positions = connection.execute(sa.select(timeline.c.position)).scalars().all()
     assert sorted(positions) == list(range(1, head + 1))  # none skipped, none twice
     resumed = dump(engine)
     rebuild(ledger, engine)
     assert dump(engine) == resumed
-    ledger.close()
-    engine.dispose()
+    assert Projector(ledger, engine).catch_up() == 0

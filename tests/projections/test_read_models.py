@@ -1,170 +1,171 @@
-"""Every read-model field is derived from events: exact values after a known history."""
+"""Programs, projects, dependencies and resources: every field, derived from a known history."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
-from uuid import UUID
 
 import pytest
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
-from ledger.projections import benefits, decisions, dependencies, projects, resources, risks
+from ledger.projections import dependencies, projects, resources
 from ledger.projections.projector import Projector
-from ledger.projections.summary import get_program, list_programs
-from ledger.projections.timeline import audit_timeline
-from tests.application.builders import ALICE, OPTIONS, ProgramBuilder
-
-
-def at(month: int, day: int) -> datetime:
-    return datetime(2025, month, day, 9, tzinfo=UTC)
+from ledger.projections.summary import HIGH_EXPOSURE, get_program, list_programs
+from tests.projections.conftest import recorded
+from tests.projections.scenario import BOB, History, at, build
 
 
 @pytest.fixture
-def history(ledger: ProgramLedger, project: Projector) -> dict[str, UUID]:
-    erp = ProgramBuilder(ledger)
-    ids = {"program": erp.program_id}
-    ids["erp"] = erp.project("ERP implementation", "build", "warehouse")
-    ids["data"] = erp.project("Data migration", "load")
-    ledger.change_project_lifecycle(ids["erp"], status="in_progress", reason="go", by=ALICE)
-    for when, overall in ((at(3, 31), "green"), (at(1, 31), "amber"), (at(4, 30), "red")):
-        ledger.report_project_status(ids["data"], overall=overall, schedule="green",
-                                     cost="green", scope="green", resources="green",
-                                     narrative=f"{when:%b}", reason="slip", by=ALICE,
-                                     effective_at=when)
-    ids["dependency"] = ledger.declare_dependency(
-        erp.program_id, provider_project_id=ids["data"], provider_deliverable="load",
-        consumer_project_id=ids["erp"], needed_by=date(2025, 6, 1), description="data first",
-        by=ALICE).id
-    ids["resource"] = erp.resource(capacity="2")
-    ids["decision"] = erp.decision(resource=[ids["resource"]], project=[ids["erp"]])
-    ledger.allocate_resource(ids["resource"], project_id=ids["erp"], month="2025-07",
-                             amount=Decimal("1.5"), by=ALICE)
-    ledger.allocate_resource(ids["resource"], project_id=ids["data"], month="2025-07",
-                             amount=Decimal(1), decision_id=ids["decision"], by=ALICE)
-    released = ledger.allocate_resource(ids["resource"], project_id=ids["data"],
-                                        month="2025-08", amount=Decimal(1), by=ALICE)
-    ledger.release_allocation(ids["resource"], UUID(released.extra["allocation_id"]),
-                              reason="moved", by=ALICE)
-    ids["benefit"] = erp.benefit()  # 45 → 30 days
-    first = ledger.measure_benefit(ids["benefit"], value=44, source="BI",
-                                   effective_at=at(2, 28), by=ALICE)
-    ledger.measure_benefit(ids["benefit"], value=39, source="BI", effective_at=at(5, 31),
-                           by=ALICE)
-    ledger.correct_measurement(ids["benefit"], UUID(first.extra["measurement_id"]), value=43,
-                               reason="late invoices", by=ALICE)
-    ids["benefit_decision"] = erp.decision(benefit=[ids["benefit"]])
-    ledger.revise_benefit_target(ids["benefit"], target_value=33, reason="slower",
-                                 decision_id=ids["benefit_decision"], by=ALICE)
-    ids["risk"] = ledger.raise_risk(
-        erp.program_id, title="Data quality", description="dups", category="data",
-        likelihood=3, impact=4, owner="Li", affected_project_ids=[ids["data"]],
-        proximity="Q3", by=ALICE).id
-    ledger.assess_risk(ids["risk"], likelihood=4, impact=4, rationale="worse", by=ALICE)
-    ledger.plan_risk_response(ids["risk"], strategy="reduce", actions=["cleanse"], by=ALICE)
-    ledger.supersede_decision(ids["decision"], by_decision_id=ids["benefit_decision"],
-                              reason="new facts", by=ALICE)
-    ledger.review_decision_outcome(ids["decision"], verdict="worse", summary="late",
-                                   by=ALICE)
+def history(ledger: ProgramLedger, project: Projector) -> History:
+    built = build(ledger)
     project.catch_up()
-    return ids
+    return built
 
 
-def test_program_summary_rolls_up_every_component(engine: sa.Engine,
-                                                  history: dict[str, UUID]) -> None:
+def test_program_summary_has_the_header_and_every_rollup(engine: sa.Engine,
+                                                         history: History) -> None:
+    ids = history.ids
     with engine.connect() as connection:
-        summary = get_program(connection, history["program"])
-        listed = list_programs(connection, visible={history["program"]})
-    rollups = summary.rollups
-    assert (summary.code, summary.status) == ("ERP", "active")
-    assert rollups.projects_by_lifecycle == {"in_progress": 1, "planned": 1}
-    assert rollups.worst_health == "red"
-    assert rollups.benefit_realization == pytest.approx((39 - 45) / (33 - 45))
-    assert (rollups.open_high_risks, rollups.dependencies_at_risk) == (1, 0)
-    assert rollups.over_allocated_months == 1
-    assert [p.id for p in listed.items] == [history["program"]]
+        summary = get_program(connection, ids["program"])
+    assert summary.model_dump() == {
+        "id": ids["program"], "code": "OTC", "name": "Order to cash", "status": "active",
+        "sponsor": "CFO", "manager": "Pat", "objectives": ["Faster cash", "Fewer disputes"],
+        "defined_at": at(1, 2), "version": 17,
+        "position": history.position("ramp"),  # it registered the last component
+        "rollups": {
+            "projects_total": 3,
+            "projects_by_lifecycle": {"in_progress": 2, "cancelled": 1},
+            # Data migration's latest report (by effective time) is amber; the cancelled
+            # portal's red report no longer counts.
+            "worst_health": "amber",
+            "benefit_realization": pytest.approx((38 - 45) / (33 - 45)),
+            "open_high_risks": 2,  # 16 (open) and 15 (materialized); 25 is closed, 4 is low
+            "dependencies_at_risk": 1,
+            "over_allocated_months": 1,
+        },
+    }
+    assert HIGH_EXPOSURE == 15
 
 
-def test_project_latest_report_is_latest_in_business_time(engine: sa.Engine,
-                                                           history: dict[str, UUID]) -> None:
+def test_program_summary_follows_new_reports(ledger: ProgramLedger, engine: sa.Engine,
+                                             project: Projector, history: History) -> None:
+    ledger.report_project_status(history.ids["ERP"], overall="red", schedule="red",
+                                 cost="green", scope="green", resources="green",
+                                 narrative="late", reason="vendor", by=BOB,
+                                 effective_at=at(5, 1))
+    project.catch_up()
     with engine.connect() as connection:
-        data = projects.get_project(connection, history["data"])
-        erp = projects.get_project(connection, history["erp"])
-    assert data.latest_report is not None and data.latest_report.overall == "red"
-    assert [r.overall for r in data.status_history] == ["amber", "green", "red"]
-    assert {d["key"]: d["status"] for d in erp.deliverables} == {"build": "planned",
-                                                                 "warehouse": "planned"}
-    assert erp.lifecycle == "in_progress"
+        assert get_program(connection, history.ids["program"]).rollups.worst_health == "red"
+        listed = list_programs(connection)
+    assert [p.code for p in listed.items] == ["OTC"] and listed.next_cursor is None
 
 
-def test_dependency_flags_derive_from_provider_health_and_date(
-        engine: sa.Engine, history: dict[str, UUID]) -> None:
+def test_project_has_lifecycle_scope_latest_report_and_history(engine: sa.Engine,
+                                                               history: History) -> None:
+    ids, ledger = history.ids, history.ledger
     with engine.connect() as connection:
-        before = dependencies.get_dependency(connection, history["dependency"], date(2025, 5, 1))
-        after = dependencies.get_dependency(connection, history["dependency"], date(2025, 7, 1))
-    assert before.provider_red is True and before.needed_by_passed is False
-    assert after.needed_by_passed is True and after.status == "open"
+        erp = projects.get_project(connection, ids["ERP"])
+        data = projects.get_project(connection, ids["Data migration"])
+    assert (erp.name, erp.manager, erp.lifecycle, erp.program_id) == (
+        "ERP", "Sam", "in_progress", ids["program"])
+    assert (erp.planned_start, erp.planned_finish, erp.authorized_at) == (
+        date(2025, 1, 1), date(2026, 6, 30), at(1, 5))
+    assert [d.model_dump() for d in erp.deliverables] == [
+        {"key": "build", "name": "Build", "due": date(2025, 9, 30), "status": "delivered",
+         "delivered_at": at(4, 20)},
+        {"key": "train", "name": "Train", "due": date(2025, 9, 30), "status": "removed",
+         "delivered_at": None},
+        {"key": "reports", "name": "Reports", "due": date(2025, 11, 30), "status": "planned",
+         "delivered_at": None}]
+    assert (erp.version, erp.position) == (5, history.position("erp"))
+
+    def report(name: str, overall: str, reason: str | None, month: int, day: int) -> dict[
+            str, object]:
+        position = history.position(name)
+        return {"overall": overall, "schedule": "green", "cost": "amber" if reason else "green",
+                "scope": "green", "resources": "green", "narrative": name.title(),
+                "reason": reason, "effective_at": at(month, day),
+                "recorded_at": recorded(ledger, position).timestamp, "actor": "bob",
+                "position": position}
+
+    assert data.latest_report is not None
+    assert data.latest_report.model_dump() == report("apr", "amber", "vendor late", 4, 30)
+    assert [r.model_dump() for r in data.status_history] == [  # business-time order
+        report("jan", "red", "slip", 1, 31), report("mar", "green", None, 3, 31),
+        report("apr", "amber", "vendor late", 4, 30)]
 
 
-def test_resource_months_show_governed_over_allocation(engine: sa.Engine,
-                                                       history: dict[str, UUID]) -> None:
+def test_dependency_has_status_and_flags_derived_at_query_time(
+        ledger: ProgramLedger, engine: sa.Engine, project: Projector, history: History) -> None:
+    ids = history.ids
     with engine.connect() as connection:
-        resource = resources.get_resource(connection, history["resource"])
-    (july,) = resource.months
-    assert (july.month, july.allocated, july.over_allocated_by) == ("2025-07", Decimal("2.5"),
-                                                                    Decimal("0.5"))
-    assert july.governed is True and resource.over_allocated_months == ["2025-07"]
-
-
-def test_benefit_series_keeps_originals_and_tracks_drift(engine: sa.Engine,
-                                                         history: dict[str, UUID]) -> None:
+        before = dependencies.get_dependency(connection, ids["dependency"], date(2025, 6, 1))
+        after = dependencies.get_dependency(connection, ids["dependency"], date(2025, 6, 2))
+        withdrawn = dependencies.get_dependency(connection, ids["withdrawn"], date(2025, 10, 1))
+    assert before.model_dump() == {
+        "id": ids["dependency"], "program_id": ids["program"],
+        "provider_project_id": ids["Data migration"], "provider_deliverable": "load",
+        "consumer_project_id": ids["ERP"], "needed_by": date(2025, 6, 1),
+        "description": "data before go-live", "status": "at_risk",
+        "status_reason": "load slipping", "declared_at": at(2, 2),
+        "status_changed_at": at(4, 30), "provider_red": False, "needed_by_passed": False,
+        "version": 3, "position": history.position("at_risk")}
+    assert after.needed_by_passed is True
+    # Withdrawn: nobody waits any more, so the date cannot pass.
+    assert (withdrawn.status, withdrawn.needed_by_passed) == ("withdrawn", False)
+    ledger.report_project_status(ids["Data migration"], overall="red", schedule="red",
+                                 cost="green", scope="green", resources="green",
+                                 narrative="stuck", reason="vendor", by=BOB,
+                                 effective_at=at(5, 2))
+    project.catch_up()
     with engine.connect() as connection:
-        benefit = benefits.get_benefit(connection, history["benefit"])
-    assert [(m.value, m.original_value, m.corrected) for m in benefit.measurements] == [
-        (43.0, 44.0, True), (39.0, 39.0, False)]
-    assert benefit.latest_value == 39.0
-    assert benefit.realization == pytest.approx((39 - 45) / (33 - 45))
-    assert (benefit.original_target_value, benefit.target_drift) == (30.0, 3.0)
-    (revision,) = benefit.target_revisions
-    assert (revision.from_target_value, revision.to_target_value,
-            revision.decision_id) == (30.0, 33.0, history["benefit_decision"])
+        listed = dependencies.list_dependencies(connection, ids["program"], date(2025, 5, 1))
+    flags = {d.id: (d.provider_red, d.needed_by_passed) for d in listed.items}
+    assert flags == {ids["dependency"]: (True, False), ids["withdrawn"]: (False, False)}
 
 
-def test_risk_exposure_history_and_heat_map(engine: sa.Engine,
-                                            history: dict[str, UUID]) -> None:
+def test_resource_has_capacity_allocations_and_over_allocation_by_month(
+        engine: sa.Engine, history: History) -> None:
+    ids = history.ids
     with engine.connect() as connection:
-        risk = risks.get_risk(connection, history["risk"])
-        heat = risks.heat_map(connection, history["program"])
-    assert (risk.exposure, risk.status) == (16, "open")
-    assert [a.exposure for a in risk.assessments] == [12, 16]
-    assert risk.response == {"strategy": "reduce", "actions": ["cleanse"]}
-    assert [(c.likelihood, c.impact, c.count) for c in heat] == [(4, 4, 1)]
+        resource = resources.get_resource(connection, ids["resource"])
+
+    def allocation(name: str, project: str, month: str, amount: str, day: int,
+                   decision: str | None = None) -> dict[str, object]:
+        return {"id": history.extra(name, "allocation_id"), "project_id": ids[project],
+                "month": month, "amount": Decimal(amount),
+                "decision_id": ids[decision] if decision else None,
+                "allocated_at": at(3, day), "released": False, "released_reason": None}
+
+    assert resource.model_dump() == {
+        "id": ids["resource"], "program_id": ids["program"], "name": "SAP specialists",
+        "unit": "FTE", "capacity_per_month": Decimal("2.25"),
+        "capacity_decision_id": ids["overload"],
+        "months": [
+            {"month": "2025-07", "allocated": Decimal("2.5"), "capacity": Decimal("2.25"),
+             "over_allocated_by": Decimal("0.25"), "governed": True,
+             "allocations": [allocation("a1", "ERP", "2025-07", "1.5", 2),
+                             allocation("a2", "Data migration", "2025-07", "1", 3,
+                                        "overload")]},
+            {"month": "2025-09", "allocated": Decimal("0.5"), "capacity": Decimal("2.25"),
+             "over_allocated_by": Decimal(0), "governed": True,  # the capacity decision
+             "allocations": [allocation("a4", "Data migration", "2025-09", "0.5", 5)]},
+        ],
+        "over_allocated_months": ["2025-07"], "registered_at": at(1, 8), "version": 7,
+        "position": history.position("a4") + 2,  # then released a3, then changed capacity
+    }
 
 
-def test_decision_log_links_supersession_both_ways_and_filters(
-        engine: sa.Engine, history: dict[str, UUID]) -> None:
+def test_released_allocations_leave_the_month(ledger: ProgramLedger, engine: sa.Engine,
+                                              project: Projector, history: History) -> None:
+    ids = history.ids
+    ledger.release_allocation(ids["resource"], history.extra("a1", "allocation_id"),
+                              reason="ERP waits", by=BOB)
+    project.catch_up()
     with engine.connect() as connection:
-        first = decisions.get_decision(connection, history["decision"])
-        later = decisions.get_decision(connection, history["benefit_decision"])
-        about_resource = decisions.list_decisions(connection, history["program"],
-                                                  affects=history["resource"])
-        by_words = decisions.list_decisions(connection, history["program"], text="TRADE-OFF")
-    assert first.superseded_by == history["benefit_decision"]
-    assert later.supersedes == [history["decision"]]
-    assert [r.verdict for r in first.outcome_reviews] == ["worse"]
-    assert [o["key"] for o in first.options] == [o["key"] for o in OPTIONS]
-    assert [d.id for d in about_resource.items] == [history["decision"]]
-    assert len(by_words.items) == 2
-
-
-def test_timeline_records_changed_fields_before_and_after(engine: sa.Engine,
-                                                          history: dict[str, UUID]) -> None:
-    with engine.connect() as connection:
-        entries = audit_timeline(connection, aggregate_id=history["risk"]).items
-        everything = audit_timeline(connection, limit=500).items
-    assessed = next(e for e in entries if e.event_type == "RiskAssessed")
-    assert assessed.changes["likelihood"] == {"before": 3, "after": 4}
-    assert assessed.program_id == history["program"] and assessed.actor == "alice"
-    assert [e.position for e in everything] == sorted(e.position for e in everything)
-    assert len(everything) == everything[-1].position
+        resource = resources.get_resource(connection, ids["resource"])
+        summary = get_program(connection, ids["program"])
+    july = resource.months[0]
+    assert (july.allocated, july.over_allocated_by) == (Decimal(1), Decimal(0))
+    assert resource.over_allocated_months == [] and summary.rollups.over_allocated_months == 0

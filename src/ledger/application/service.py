@@ -79,6 +79,12 @@ class LedgerService(Application[UUID]):
         # database restart is replaced on checkout instead of failing a request.
         self.recorder.datastore.engine.pool._pre_ping = True  # type: ignore[attr-defined]
 
+    def close(self) -> None:
+        super().close()
+        # eventsourcing-sqlalchemy never disposes its engine: without this, every closed
+        # ledger keeps its pooled connections (and on SQLite five file handles) open.
+        self.recorder.datastore.engine.dispose()  # type: ignore[attr-defined]
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())

@@ -83,7 +83,7 @@ model = ReadModel("benefits", {"benefits": benefits, "measurements": measurement
 
 @model.on(Benefit.BenefitIdentified)
 def _identified(event: Benefit.BenefitIdentified, position: int, view: View) -> None:
-    view.put("benefits", {
+    view.add("benefits", {
         "benefit_id": str(event.originator_id), "program_id": str(event.program_id),
         "name": event.name, "description": event.description, "kpi": event.kpi,
         "unit": event.unit, "direction": event.direction, "owner": event.owner,
@@ -118,7 +118,7 @@ def _profile(event: Benefit.BenefitProfileSet, position: int, view: View) -> Non
 @model.on(Benefit.BenefitMeasured)
 def _measured(event: Benefit.BenefitMeasured, position: int, view: View) -> None:
     row = _touch(event, position, view)
-    view.put("measurements", {
+    view.add("measurements", {
         "measurement_id": str(event.measurement_id), "benefit_id": row["benefit_id"],
         "program_id": row["program_id"], "effective_at": event.effective_at,
         "position": position, "recorded_at": event.timestamp, "value": event.value,
@@ -147,7 +147,7 @@ def _revised(event: Benefit.BenefitTargetRevised, position: int, view: View) -> 
     row = _touch(event, position, view)
     row["profile"] = {**row["profile"], "target_value": event.to_target_value,  # type: ignore[dict-item]
                       "target_date": event.to_target_date.isoformat()}
-    view.put("target_revisions", {
+    view.add("target_revisions", {
         "position": position, "benefit_id": row["benefit_id"],
         "effective_at": event.effective_at, "from_target_value": event.from_target_value,
         "to_target_value": event.to_target_value,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -17,6 +18,7 @@ from ledger.projections import (
     timeline,
 )
 from ledger.projections.registry import ReadModel
+from ledger.projections.tracking import READ_ONLY
 
 READ_MODELS: tuple[ReadModel, ...] = (
     programs.model, projects.model, dependencies.model, resources.model, benefits.model,
@@ -33,7 +35,9 @@ def read_model_engine(url: str, *, connect_timeout: float = 3.0) -> Engine:
     """An engine for read-model work.
 
     On SQLite every transaction begins IMMEDIATE, taking the write lock up front; otherwise a
-    transaction that read before another connection committed could not write at all.
+    transaction that read before another connection committed could not write at all. A
+    connection with the execution option READ_ONLY begins a plain (deferred) transaction
+    instead, so that looking at the tracking position never holds up a writer.
     """
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True,
@@ -45,7 +49,8 @@ def read_model_engine(url: str, *, connect_timeout: float = 3.0) -> Engine:
         dbapi_connection.isolation_level = None
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(connection: object) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    def _begin_immediate(connection: Connection) -> None:
+        reading = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine

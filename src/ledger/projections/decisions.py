@@ -72,7 +72,7 @@ model = ReadModel("decisions", {"decisions": decisions, "affected": affected,
 @model.on(Decision.DecisionRecorded)
 def _recorded(event: Decision.DecisionRecorded, position: int, view: View) -> None:
     decision_id, program_id = str(event.originator_id), str(event.program_id)
-    view.put("decisions", {
+    view.add("decisions", {
         "decision_id": decision_id, "program_id": program_id, "title": event.title,
         "question": event.question, "forum": event.forum, "authority": event.authority,
         "options": plain(event.options), "chosen_option": event.chosen_option,
@@ -86,7 +86,7 @@ def _recorded(event: Decision.DecisionRecorded, position: int, view: View) -> No
     })
     for kind, ids in event.affects.items():
         for entity_id in ids:
-            view.put("affected", {"decision_id": decision_id, "entity_id": str(entity_id),
+            view.add("affected", {"decision_id": decision_id, "entity_id": str(entity_id),
                                   "kind": kind, "program_id": program_id})
 
 
@@ -107,7 +107,7 @@ def _superseded(event: Decision.DecisionSuperseded, position: int, view: View) -
 @model.on(Decision.DecisionOutcomeReviewed)
 def _reviewed(event: Decision.DecisionOutcomeReviewed, position: int, view: View) -> None:
     _touch(event, position, view)
-    view.put("reviews", {
+    view.add("reviews", {
         "position": position, "decision_id": str(event.originator_id),
         "verdict": event.verdict, "summary": event.summary, "evidence": list(event.evidence),
         "reviewed_at": event.effective_at, "actor": event.actor,

@@ -41,7 +41,7 @@ model = ReadModel("dependencies", {"dependencies": dependencies})
 
 @model.on(Dependency.DependencyDeclared)
 def _declared(event: Dependency.DependencyDeclared, position: int, view: View) -> None:
-    view.put("dependencies", {
+    view.add("dependencies", {
         "dependency_id": str(event.originator_id), "program_id": str(event.program_id),
         "provider_project_id": str(event.provider_project_id),
         "provider_deliverable": event.provider_deliverable,

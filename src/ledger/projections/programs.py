@@ -29,7 +29,7 @@ model = ReadModel("programs", {"programs": programs})
 
 @model.on(Program.ProgramDefined)
 def _defined(event: Program.ProgramDefined, position: int, view: View) -> None:
-    view.put("programs", {
+    view.add("programs", {
         "program_id": str(event.originator_id), "code": event.code, "name": event.name,
         "status": "proposed", "sponsor": event.sponsor, "manager": event.manager,
         "objectives": list(event.objectives), "defined_at": event.effective_at,

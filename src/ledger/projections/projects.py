@@ -54,7 +54,7 @@ model = ReadModel("projects", {"projects": projects, "status_history": status_hi
 
 @model.on(Project.ProjectAuthorized)
 def _authorized(event: Project.ProjectAuthorized, position: int, view: View) -> None:
-    view.put("projects", {
+    view.add("projects", {
         "project_id": str(event.originator_id), "program_id": str(event.program_id),
         "name": event.name, "manager": event.manager, "lifecycle": "planned",
         "planned_start": event.planned_start.isoformat(),
@@ -89,7 +89,7 @@ def _reported(event: Project.ProjectStatusReported, position: int, view: View) -
     if not isinstance(latest, dict) or (
             datetime.fromisoformat(latest["effective_at"]) <= event.effective_at):
         row["latest_report"] = report
-    view.put("status_history", {
+    view.add("status_history", {
         "position": position, "project_id": str(event.originator_id),
         "program_id": row["program_id"], "effective_at": event.effective_at,
         "recorded_at": event.timestamp, "actor": event.actor, **event.ratings,

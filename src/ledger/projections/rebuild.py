@@ -25,10 +25,11 @@ from ledger.projections.tracking import (
     forget_position,
     lock_projection,
     record_position,
+    sole_rebuild,
 )
 
 SUFFIX = "__rebuild"
-Progress = Callable[[int, int], None]  # (events applied so far, head of the log)
+Progress = Callable[[int, int], None]  # (position reached, head of the log)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,12 @@ def rebuild(log: EventLog, engine: Engine, *, batch_size: int = 1000,
     Memory stays flat whatever the log's length: events are read, applied and committed one
     batch at a time, and nothing outlives its batch.
     """
+    with sole_rebuild(engine):
+        return _rebuild(log, engine, batch_size, progress)
+
+
+def _rebuild(log: EventLog, engine: Engine, batch_size: int,
+             progress: Progress | None) -> RebuildResult:
     shadows = shadow_tables()
     _create_fresh(engine, shadows)
     projector = Projector(log, engine, batch_size=batch_size, tables=shadows,
@@ -65,11 +72,11 @@ def rebuild(log: EventLog, engine: Engine, *, batch_size: int = 1000,
     applied = 0
     while True:
         count, position = projector.apply_batch()
-        applied += count
-        if progress:
-            progress(applied, max(position, head_of(log)))
         if not count:
             break
+        applied += count
+        if progress:  # positions, not counts: a rolled-back insert leaves a gap in them
+            progress(position, max(position, head_of(log)))
     with engine.begin() as connection:
         # Under both write locks: the live runner pauses between two of its batches, so
         # the shadows catch up with the very last event and take over at exactly that point.
@@ -81,6 +88,8 @@ def rebuild(log: EventLog, engine: Engine, *, batch_size: int = 1000,
         _swap(connection, shadows)
         record_position(connection, position, LIVE)
         forget_position(connection, REBUILD)
+    if progress:
+        progress(position, position)
     return RebuildResult(events=applied, position=position)
 
 
@@ -96,7 +105,7 @@ def _swap(connection: Connection, shadows: dict[str, Table]) -> None:
     live = all_tables()
     postgres = connection.dialect.name == "postgresql"
     for name, shadow in shadows.items():
-        connection.execute(text(f'DROP TABLE "{name}"'))
+        connection.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
         connection.execute(text(f'ALTER TABLE "{shadow.name}" RENAME TO "{name}"'))
         canonical = {tuple(c.name for c in i.columns): str(i.name) for i in live[name].indexes}
         for index in shadow.indexes:

@@ -55,7 +55,7 @@ model = ReadModel("resources", {"resources": resources, "allocations": allocatio
 
 @model.on(SharedResource.ResourceRegistered)
 def _registered(event: SharedResource.ResourceRegistered, position: int, view: View) -> None:
-    view.put("resources", {
+    view.add("resources", {
         "resource_id": str(event.originator_id), "program_id": str(event.program_id),
         "name": event.name, "unit": event.unit, "capacity_per_month": event.capacity_per_month,
         "capacity_decision_id": None, "months": {}, "registered_at": event.effective_at,
@@ -91,7 +91,7 @@ def _add_to_month(row: dict[str, object], month: str, amount: Decimal, governed:
 def _allocated(event: SharedResource.ResourceAllocated, position: int, view: View) -> None:
     row = _touch(event, position, view)
     _add_to_month(row, event.month, event.amount, 1 if event.decision_id else 0)
-    view.put("allocations", {
+    view.add("allocations", {
         "allocation_id": str(event.allocation_id), "resource_id": row["resource_id"],
         "program_id": row["program_id"], "project_id": str(event.project_id),
         "month": event.month, "amount": event.amount,

@@ -65,7 +65,7 @@ def _assessment(event: Risk.Event, position: int, likelihood: int, impact: int,
 
 @model.on(Risk.RiskRaised)
 def _raised(event: Risk.RiskRaised, position: int, view: View) -> None:
-    view.put("risks", {
+    view.add("risks", {
         "risk_id": str(event.originator_id), "program_id": str(event.program_id),
         "title": event.title, "description": event.description, "category": event.category,
         "likelihood": event.likelihood, "impact": event.impact,
@@ -75,7 +75,7 @@ def _raised(event: Risk.RiskRaised, position: int, view: View) -> None:
         "closed_reason": None, "raised_at": event.effective_at,
         "version": event.originator_version, "last_position": position,
     })
-    view.put("assessments", _assessment(event, position, event.likelihood, event.impact,
+    view.add("assessments", _assessment(event, position, event.likelihood, event.impact,
                                         "initial assessment"))
 
 
@@ -89,7 +89,7 @@ def _touch(event: Risk.Event, position: int, view: View) -> dict[str, object]:
 def _assessed(event: Risk.RiskAssessed, position: int, view: View) -> None:
     _touch(event, position, view).update(likelihood=event.likelihood, impact=event.impact,
                                          exposure=event.likelihood * event.impact)
-    view.put("assessments", _assessment(event, position, event.likelihood, event.impact,
+    view.add("assessments", _assessment(event, position, event.likelihood, event.impact,
                                         event.rationale))
 
 

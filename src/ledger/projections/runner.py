@@ -14,6 +14,7 @@ stands by, polling for the lock, and meanwhile follows the tracking table so tha
 from __future__ import annotations
 
 import logging
+import os
 import select
 import signal
 import threading
@@ -21,6 +22,7 @@ import time
 from contextlib import suppress
 from types import FrameType
 from typing import Any
+from weakref import finalize
 
 import psycopg2
 import psycopg2.extensions
@@ -34,6 +36,7 @@ from sqlalchemy.engine import Connection
 from ledger.projections.projector import EventLog, Projector, head_of
 from ledger.projections.tracking import (
     LIVE,
+    READ_ONLY,
     REBUILD,
     current_position,
     tracked_names,
@@ -49,6 +52,7 @@ DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
 # (the runner may be another process).
 TRACKING_FALLBACK_SECONDS = 0.05
 OUTAGE_RETRY_SECONDS = 1.0
+FAILURE_RETRY_SECONDS = 5.0
 
 
 class ProjectionStatus(BaseModel):
@@ -66,7 +70,7 @@ class ProjectionStatus(BaseModel):
 
 def projection_statuses(log: EventLog, engine: Engine) -> list[ProjectionStatus]:
     """The live read models first, then a rebuild in progress, if there is one."""
-    with engine.connect() as connection:
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
         positions = tracked_names(connection)
     head = head_of(log)
     names = [LIVE] + ([REBUILD] if REBUILD in positions else [])
@@ -76,17 +80,22 @@ def projection_statuses(log: EventLog, engine: Engine) -> list[ProjectionStatus]
 class ProjectionRunner:
     """A projector in a loop, with a way to wait until it has reached a position."""
 
-    def __init__(self, log: EventLog, engine: Engine, settings: Settings) -> None:
+    def __init__(self, log: EventLog, engine: Engine, settings: Settings, *,
+                 failure_retry_seconds: float = FAILURE_RETRY_SECONDS) -> None:
         self.log = log
         self.engine = engine
         self.settings = settings
+        self.failure_retry_seconds = failure_retry_seconds
         self.projector = Projector(log, engine, batch_size=settings.projection_batch_size)
         self._stop = threading.Event()
-        self._wake = threading.Event()
+        self._doorbell = _Doorbell()
         self._progress = threading.Condition()
         self._position = 0
         self._thread: threading.Thread | None = None
         self._connection: Connection | None = None  # the leader's; holds the leader lock
+        self.applied_events = 0  # by this runner, since it was created
+        self.caught_up = threading.Event()  # set once this runner, leading, reached the head
+        self.last_error: str | None = None  # why the last attempt failed, until one succeeds
 
     @property
     def is_leader(self) -> bool:
@@ -109,24 +118,38 @@ class ProjectionRunner:
     def request_stop(self) -> None:
         """Ask the loop to end; safe from a signal handler."""
         self._stop.set()
-        self._wake.set()
+        self._doorbell.ring()
 
     def poke(self) -> None:
         """A command was just recorded in this process: look now rather than at next poll."""
-        self._wake.set()
+        self._doorbell.ring()
 
     def run(self) -> None:
         """Catch up, then follow the log until stopped. Database outages are waited out."""
         listener = _Listener(self.settings) if self.settings.is_postgres else None
+        if listener is not None:
+            # Listen before the first look at the log: whatever commits after that look is
+            # then sure to be notified.
+            listener.connect()
         try:
             while not self._stop.is_set():
                 try:
                     applied = self._step()
                 except DATABASE_DOWN as error:
                     log.warning("projector waiting for the database: %s", error)
-                    self._resign()
-                    self._stop.wait(OUTAGE_RETRY_SECONDS)
+                    self._failed(error, OUTAGE_RETRY_SECONDS)
                     continue
+                except Exception as error:
+                    # A bug, or a schema out of step with the code: the batch rolled back, so
+                    # nothing is half-applied. Stay alive (the API around this thread keeps
+                    # serving), say so loudly, and try again later.
+                    log.exception("projector could not apply a batch; retrying in %.0f s",
+                                  self.failure_retry_seconds)
+                    self._failed(error, self.failure_retry_seconds)
+                    continue
+                self.last_error = None
+                if applied == 0:
+                    self.caught_up.set()
                 if not applied:
                     self._idle(listener)
         finally:
@@ -134,23 +157,34 @@ class ProjectionRunner:
             if listener is not None:
                 listener.close()
 
-    def _step(self) -> int:
-        """Apply one batch if this runner leads; otherwise follow the leader's progress."""
+    def _failed(self, error: Exception, retry_in: float) -> None:
+        self.last_error = f"{type(error).__name__}: {error}"
+        self._resign()
+        self._stop.wait(retry_in)
+
+    def _step(self) -> int | None:
+        """Apply one batch if this runner leads and return how many events it applied;
+        otherwise follow the leader's progress and return None."""
         connection = self._lead()
         if connection is None:
             self._advance(current_position(self.engine))
-            return 0
+            return None
         with connection.begin():
             applied, position = self.projector.apply_locked_batch(connection)
+        self.applied_events += applied
         self._advance(position)
         return applied
 
     def _lead(self) -> Connection | None:
         """This runner's connection if it holds (or now takes) the leader lock, else None."""
         if self._connection is None:
-            connection = self.engine.connect()
-            if not try_to_lead(connection):
-                connection.close()
+            connection, leads = self.engine.connect(), False
+            try:
+                leads = try_to_lead(connection)
+            finally:
+                if not leads:  # also when asking failed: never leave it checked out
+                    connection.close()
+            if not leads:
                 return None
             # The lock belongs to the database session: keep it out of the pool, so that
             # closing it ends the session and frees the lock, and nobody else reuses it.
@@ -172,12 +206,12 @@ class ProjectionRunner:
                 self._progress.notify_all()
 
     def _idle(self, listener: _Listener | None) -> None:
+        """Wait for a NOTIFY, a poke or a stop, or at most the poll interval."""
         timeout = self.settings.projection_poll_seconds
-        if listener is not None and listener.wait(timeout, self._wake):
-            self._wake.clear()
-            return
-        self._wake.wait(timeout)
-        self._wake.clear()
+        if listener is not None:
+            listener.wait(timeout, self._doorbell)
+        else:
+            self._doorbell.wait(timeout)
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """True once the read models include ``position``; False if ``timeout`` passes first.
@@ -194,10 +228,12 @@ class ProjectionRunner:
                 remaining = deadline - time.monotonic()
                 signalled = remaining > 0 and self._progress.wait(
                     min(remaining, TRACKING_FALLBACK_SECONDS))
-            if not signalled:
+            # While this runner leads, its own commits signal all progress; otherwise
+            # another process does the work, and only the tracking table knows.
+            if not signalled and not self.is_leader:
                 self._advance(current_position(self.engine))
-                if self._position < position and time.monotonic() >= deadline:
-                    return False
+            if self._position < position and time.monotonic() >= deadline:
+                return False
 
     @property
     def position(self) -> int:
@@ -230,6 +266,11 @@ class _Listener:
         self.settings = settings
         self.connection: psycopg2.extensions.connection | None = None
 
+    def connect(self) -> None:
+        """LISTEN now; a failure is retried at the next wait."""
+        with suppress(psycopg2.Error):
+            self.connection = self.connection or self._connect()
+
     def _connect(self) -> psycopg2.extensions.connection:
         url = sqlalchemy.make_url(self.settings.resolved_database_url)
         arguments: dict[str, Any] = {
@@ -240,22 +281,45 @@ class _Listener:
         connection.cursor().execute(f"LISTEN {EVENTS_TABLE}")
         return connection
 
-    def wait(self, timeout: float, wake: threading.Event) -> bool:
-        """Wait for a notification (True) or the timeout (False)."""
+    def wait(self, timeout: float, doorbell: _Doorbell) -> None:
+        """Wait for a notification, the doorbell or the timeout."""
         try:
             if self.connection is None:
                 self.connection = self._connect()
-            readable, _, _ = select.select([self.connection], [], [], timeout)
-            if readable:
+            if self.connection in doorbell.wait(timeout, self.connection):
                 self.connection.poll()
                 self.connection.notifies.clear()
-            return bool(readable) or wake.is_set()
         except psycopg2.Error:
-            self.close()
-            return False
+            self.close()  # reconnected at the next wait; meanwhile the poll still works
+            doorbell.wait(timeout)
 
     def close(self) -> None:
         if self.connection is not None:
             with suppress(psycopg2.Error):
                 self.connection.close()
             self.connection = None
+
+
+class _Doorbell:
+    """A wake-up call that select() can wait on together with the LISTEN connection, so that
+    a poke or a stop interrupts the wait at once. Ringing it is safe in a signal handler."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        for descriptor in (self._read, self._write):
+            os.set_blocking(descriptor, False)
+        finalize(self, os.close, self._read)
+        finalize(self, os.close, self._write)
+
+    def ring(self) -> None:
+        with suppress(BlockingIOError):  # a full pipe rings already
+            os.write(self._write, b"!")
+
+    def wait(self, timeout: float, *others: Any) -> list[Any]:
+        """Wait until the bell rings or one of ``others`` is readable; return the readable."""
+        readable: list[Any] = select.select([self._read, *others], [], [], timeout)[0]
+        if self._read in readable:
+            with suppress(BlockingIOError):
+                while os.read(self._read, 512):
+                    pass
+        return readable

@@ -4,6 +4,7 @@ fields it changed as before → after."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -62,13 +63,13 @@ def _any_event(event: Any, position: int, view: View) -> None:
     if known is None:
         program_id = data.get("program_id") or (
             aggregate_id if type(event).__name__ == "ProgramDefined" else None)
-        known = view.put("known_fields", {"aggregate_id": aggregate_id,
+        known = view.add("known_fields", {"aggregate_id": aggregate_id,
                                           "program_id": program_id, "fields": {}})
     before: dict[str, Any] = known["fields"]
     changes = {name: {"before": before.get(name), "after": value}
                for name, value in data.items() if before.get(name) != value}
     view.changed("known_fields", aggregate_id)["fields"] = {**before, **data}
-    view.put("timeline", {
+    view.add("timeline", {
         "position": position, "recorded_at": event.timestamp,
         "effective_at": event.effective_at, "actor": event.actor, "reason": event.reason,
         "aggregate_type": type(event).__qualname__.split(".")[0],
@@ -79,12 +80,18 @@ def _any_event(event: Any, position: int, view: View) -> None:
     })
 
 
+@cache
+def _in_words(event_type: str) -> str:
+    """RiskAssessed → 'risk assessed'."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in event_type).strip()
+
+
 def summarize(event_type: str, data: dict[str, Any], reason: str | None) -> str:
     """One human line: the event in words, its most telling values, and the reason."""
-    words = "".join(f" {c.lower()}" if c.isupper() else c for c in event_type).strip()
+    words = _in_words(event_type)
     telling = [f"{k.replace('_', ' ')}: {v}" for k, v in data.items()
                if isinstance(v, str | int | float) and not isinstance(v, bool)
-               and not k.endswith("_id") and len(str(v)) <= 60][:3]
+               and not k.endswith("_id") and len(str(v)) <= 60 and v != reason][:3]
     line = words.capitalize() + (" (" + "; ".join(telling) + ")" if telling else "")
     return line + (f" because {reason}" if reason else "")
 

@@ -3,12 +3,19 @@ locks that keep two processes from applying the same events."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select, text
 from sqlalchemy.engine import Connection
 
+from ledger.domain.errors import ConcurrencyConflict
 from ledger.projections.types import POSITION
 from ledger.settings import TRACKING_TABLE
 
+# Execution option of connections that only read: on SQLite they begin a deferred
+# transaction rather than taking the write lock (see catalog.read_model_engine).
+READ_ONLY = "ledger_read_only"
 LIVE = "read-models"
 REBUILD = "read-models:rebuild"
 # PostgreSQL advisory-lock keys. A write lock per tracking name is held for each batch's
@@ -17,6 +24,9 @@ REBUILD = "read-models:rebuild"
 # stands by instead of taking turns.
 WRITE_LOCK_KEYS = {LIVE: 0x1ED6E2_0001, REBUILD: 0x1ED6E2_0002}
 LEADER_LOCK_KEY = 0x1ED6E2_0003
+# Held by a rebuild for its whole run, so a second one refuses to start instead of dropping
+# the first one's shadow tables.
+REBUILDER_LOCK_KEY = 0x1ED6E2_0004
 
 # The library's tracking table (created by the event store's migration); only its shape here.
 tracking = Table(
@@ -67,5 +77,27 @@ def try_to_lead(connection: Connection) -> bool:
 
 
 def current_position(engine: Engine, name: str = LIVE) -> int:
-    with engine.connect() as connection:
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
         return tracked_position(connection, name)
+
+
+@contextmanager
+def sole_rebuild(engine: Engine) -> Iterator[None]:
+    """Run the body as the only rebuild (PostgreSQL; on SQLite run it as it is)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        taken = connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
+                                   {"key": REBUILDER_LOCK_KEY}).scalar()
+        connection.commit()
+        if not taken:
+            raise ConcurrencyConflict("another rebuild of the read models is running; "
+                                      "wait for it to finish", rule="rebuild_running")
+        try:
+            yield
+        finally:
+            # Released explicitly: the connection goes back to the pool, session and all.
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                               {"key": REBUILDER_LOCK_KEY})
+            connection.commit()

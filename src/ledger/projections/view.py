@@ -28,6 +28,11 @@ def _lookup(table: Table) -> Select[Any]:
     return select(table).where(and_(*(c == bindparam(f"k{i}") for i, c in enumerate(columns))))
 
 
+@cache
+def _key_names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.primary_key.columns)
+
+
 class View:
     """Rows of several tables, cached for one batch; ``flush`` writes what changed."""
 
@@ -36,9 +41,10 @@ class View:
         self.tables = tables
         self._rows: dict[str, dict[Key, Row | None]] = {name: {} for name in tables}
         self._dirty: dict[str, set[Key]] = {name: set() for name in tables}
+        self._added: dict[str, set[Key]] = {name: set() for name in tables}
 
     def _key(self, name: str, values: Row) -> Key:
-        return tuple(values[c.name] for c in self.tables[name].primary_key.columns)
+        return tuple(values[column] for column in _key_names(self.tables[name]))
 
     def get(self, name: str, *key: Any) -> Row | None:
         """The row with this primary key (as a mutable dict), or None."""
@@ -56,11 +62,14 @@ class View:
             raise LookupError(f"{name} has no row {key}")
         return row
 
-    def put(self, name: str, row: Row) -> Row:
-        """Insert or replace a whole row. No lookup: flush replaces whatever is stored."""
+    def add(self, name: str, row: Row) -> Row:
+        """A new row. Every row handlers add is new by construction (keyed by a position, or
+        by the id in a creating event), so flush inserts it without looking for an old one;
+        a duplicate key means a corrupt log and fails the batch."""
         key = self._key(name, row)
         self._rows[name][key] = row
         self._dirty[name].add(key)
+        self._added[name].add(key)
         return row
 
     def changed(self, name: str, *key: Any) -> Row:
@@ -69,20 +78,15 @@ class View:
         self._dirty[name].add(key)
         return row
 
-    def remove(self, name: str, *key: Any) -> None:
-        self._rows[name][key] = None
-        self._dirty[name].add(key)
-
     def flush(self) -> None:
-        """Write every changed row: delete whatever is stored under its key (in bulk), then
-        insert the current version."""
+        """Write every changed row: delete the stored versions of changed rows (in bulk),
+        then insert the current version of every changed or added row."""
         for name, table in self.tables.items():
             dirty = sorted(self._dirty[name], key=repr)  # a stable statement order
-            if not dirty:
-                continue
+            stored = [k for k in dirty if k not in self._added[name]]
             key_columns = list(table.primary_key.columns)
-            for start in range(0, len(dirty), DELETE_CHUNK):
-                chunk = dirty[start:start + DELETE_CHUNK]
+            for start in range(0, len(stored), DELETE_CHUNK):
+                chunk = stored[start:start + DELETE_CHUNK]
                 matches = (key_columns[0].in_([k[0] for k in chunk]) if len(key_columns) == 1
                            else tuple_(*key_columns).in_(chunk))
                 self.connection.execute(delete(table).where(matches))
@@ -90,3 +94,4 @@ class View:
             if current:
                 self.connection.execute(insert(table), current)
             self._dirty[name].clear()
+            self._added[name].clear()
