@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.api.conftest import OPTIONS, PROJECT, REPORT, ROLES, Api, World
+from tests.api.conftest import OPTIONS, PROGRAM, PROJECT, REPORT, ROLES, Api, World
 
-COMMAND, READ, HISTORY = "command", "read", "history"
+COMMAND, READ, HISTORY, AUDIT = "command", "read", "history", "audit"
+# Audit routes that concern no one program: any auditor or admin token, whatever its scope.
+GLOBAL = "global audit"
 Route = tuple[str, str, Callable[[World], str], Callable[[World], dict[str, Any]]]
 NO_BODY: Callable[[World], dict[str, Any]] = lambda w: {}  # noqa: E731
 
@@ -94,23 +97,36 @@ ROUTES: list[Route] = [
         lambda w: f"/v1/programs/{w.program}/as-of?position=3",
         lambda w: f"/v1/aggregates/{w.project}/history",
         lambda w: f"/v1/audit/events?program_id={w.program}",
+        lambda w: "/v1/audit/events",  # every program: needs a token for all of them
+    )),
+    *((AUDIT, "GET", path, NO_BODY) for path in (
+        lambda w: f"/v1/audit/export?program_id={w.program}",
+        lambda w: "/v1/audit/export",  # every program: needs a token for all of them
+    )),
+    *((GLOBAL, method, path, NO_BODY) for method, path in (
+        ("GET", lambda w: "/v1/audit/verify"),
+        ("GET", lambda w: "/v1/audit/checkpoints"),
+        ("POST", lambda w: "/v1/audit/checkpoints"),
+        ("GET", lambda w: "/v1/audit/public-key"),
+        ("GET", lambda w: "/v1/audit/proof/1"),
+        ("GET", lambda w: "/v1/audit/consistency?old=1"),
     )),
 ]
 
 ALLOWED = {COMMAND: {"editor", "admin"}, READ: set(ROLES),
-           HISTORY: {"editor", "auditor", "admin"}}
+           HISTORY: {"editor", "auditor", "admin"}, AUDIT: {"auditor", "admin"},
+           GLOBAL: {"auditor", "admin"}}
 
 
 def _expected_denied(kind: str, role: str, in_scope: bool) -> bool:
-    # Auditors and admins may read any program's history; everything else needs scope too.
-    unscoped = kind == HISTORY and role in {"auditor", "admin"}
-    return role not in ALLOWED[kind] or not (in_scope or unscoped)
+    return role not in ALLOWED[kind] or not (in_scope or kind == GLOBAL)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r[1]} {r[2].__code__.co_consts}")
 def test_route_access_by_role_and_scope(api: Api, world: World, route: Route) -> None:
     kind, method, path, body = route
     url = path(world)
+    assert api.post("/v1/audit/checkpoints", role="admin").status_code == 201  # for proofs
     anonymous = api.client.request(method, url, json=body(world) or None)
     assert anonymous.status_code == 401
     assert anonymous.headers["www-authenticate"] == "Bearer"
@@ -125,3 +141,33 @@ def test_route_access_by_role_and_scope(api: Api, world: World, route: Route) ->
             else:
                 assert response.status_code not in {401, 403}, (role, in_scope, response.text)
                 assert response.status_code < 500
+
+
+# Scope decides what these return rather than whether they answer; tested just below.
+OUTSIDE_THE_MATRIX = {("GET", "/v1/programs"), ("POST", "/v1/programs")}
+
+
+def test_the_matrix_covers_every_route_of_the_api(api: Api, world: World) -> None:
+    spec = api.client.get("/openapi.json").json()
+    operations = {(method.upper(), path) for path, methods in spec["paths"].items()
+                  for method in methods if path.startswith("/v1")}
+    covered = set()
+    for _, method, path, _ in ROUTES:
+        url = path(world).partition("?")[0]
+        covered |= {(m, p) for m, p in operations if m == method and re.fullmatch(
+            re.sub(r"\{[^}]+\}", "[^/]+", p), url)}
+    assert operations - covered == OUTSIDE_THE_MATRIX
+
+
+def test_programs_outside_the_scope_are_neither_listed_nor_definable(api: Api,
+                                                                     world: World) -> None:
+    for role in ROLES:
+        mine = api.get("/v1/programs", role=role).json()["items"]
+        theirs = api.get("/v1/programs", role=f"{role}-elsewhere").json()["items"]
+        assert [p["id"] for p in mine] == [str(world.program)] and theirs == []
+    new = {**PROGRAM, "code": "NEW"}
+    for role in ROLES:
+        expected = 201 if role in {"editor", "admin"} else 403
+        assert api.post("/v1/programs", new, role=f"{role}-elsewhere").status_code == 403
+        assert api.post("/v1/programs", {**new, "code": f"NEW-{role}"},
+                        role=role).status_code == expected

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
 import pytest
 
 from tests.api.conftest import PROGRAM, REPORT, Api, World
@@ -19,6 +24,17 @@ def test_stale_if_match_is_412_and_current_one_applies(api: Api, world: World) -
     assert garbage.status_code == 422
 
 
+def test_if_match_on_a_command_that_creates_is_refused_not_ignored(api: Api,
+                                                                   world: World) -> None:
+    head = api.get("/readyz").json()["projection"]["head"]
+    response = api.post(f"/v1/programs/{world.program}/risks", {
+        "title": "t", "category": "c", "likelihood": 1, "impact": 1, "owner": "o"},
+        **{"If-Match": '"1"'})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "If-Match"
+    assert api.get("/readyz").json()["projection"]["head"] == head
+
+
 def test_idempotent_retry_returns_first_response_and_writes_nothing(api: Api,
                                                                     world: World) -> None:
     path = f"/v1/projects/{world.project}/status-reports"
@@ -33,6 +49,24 @@ def test_idempotent_retry_returns_first_response_and_writes_nothing(api: Api,
                      **{"Idempotency-Key": "report-2026-11"})
     assert other.status_code == 422
     assert other.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_identical_idempotent_requests_racing_run_the_command_once(api: Api,
+                                                                  world: World) -> None:
+    path = f"/v1/projects/{world.project}/status-reports"
+    head = api.get("/readyz").json()["projection"]["head"]
+    start = threading.Barrier(4)
+
+    def post(_: int) -> Any:
+        start.wait()
+        return api.post(path, REPORT, **{"Idempotency-Key": "race"})
+
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(post, range(4)))
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.text for r in responses}) == 1
+    assert sum(r.headers.get("idempotent-replayed") == "true" for r in responses) == 3
+    assert api.get("/readyz").json()["projection"]["head"] == head + 1
 
 
 def test_idempotency_keys_are_scoped_to_the_principal(api: Api, world: World) -> None:
@@ -76,6 +110,15 @@ def test_request_id_is_echoed_or_generated(api: Api) -> None:
     assert len(made.headers["x-request-id"]) == 36
     problem = api.client.get("/v1/programs", headers={"X-Request-ID": "trace-43"})
     assert problem.json()["request_id"] == "trace-43"
+
+
+def test_every_request_is_logged_with_its_id(api: Api,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="ledger.api.access"):
+        api.client.get("/v1/programs", headers={"X-Request-ID": "trace-44"})
+    [line] = [r for r in caplog.records if r.name == "ledger.api.access"]
+    assert line.getMessage().startswith("trace-44 GET /v1/programs -> 401")
+    assert getattr(line, "request_id", None) == "trace-44"
 
 
 def test_unknown_route_is_a_problem_without_internals(api: Api) -> None:
@@ -130,4 +173,15 @@ def test_openapi_documents_every_route_with_problem_responses(api: Api) -> None:
     for path, _method, operation in operations:
         if path.startswith("/v1"):
             assert {"401", "403", "422"} <= set(operation["responses"]), path
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert api.client.get("/docs").status_code == 200
+
+
+def test_docs_load_without_a_cdn(api: Api) -> None:
+    pytest.importorskip("fastapi_offline", reason="the docs' assets come from fastapi-offline")
+    for page, asset in (("/docs", "/docs/assets/swagger-ui-bundle.js"),
+                        ("/redoc", "/docs/assets/redoc.standalone.js")):
+        html = api.client.get(page).text
+        assert asset in html and "cdn" not in html
+        script = api.client.get(asset)
+        assert script.status_code == 200 and "javascript" in script.headers["content-type"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 import uuid
@@ -79,7 +80,9 @@ def authenticate(engine: Engine, token: str) -> Principal | None:
     with engine.connect() as connection:
         row = connection.execute(select(tokens).where(
             tokens.c.token_hash == _hash(token), tokens.c.revoked_at.is_(None))).first()
-    if row is None:
+    # The lookup is by an index on the hash, so timing reveals nothing usable about the
+    # token; comparing again in constant time keeps that true whatever the database does.
+    if row is None or not hmac.compare_digest(row.token_hash, _hash(token)):
         return None
     programs = None if row.programs is None else frozenset(UUID(p) for p in row.programs)
     return Principal(row.principal_id, row.display_name, row.role, programs)
@@ -104,3 +107,12 @@ def has_admin(engine: Engine) -> bool:
     with engine.connect() as connection:
         return connection.execute(select(tokens.c.token_id).where(
             tokens.c.role == "admin", tokens.c.revoked_at.is_(None)).limit(1)).first() is not None
+
+
+def ensure_first_admin(engine: Engine, principal_id: str = "admin") -> str | None:
+    """On first start, create an admin token and return it (to print once); None when a live
+    admin token exists already. Without it, nobody could create the first token over HTTP."""
+    if has_admin(engine):
+        return None
+    return issue_token(engine, principal_id=principal_id, role="admin", programs=None,
+                       display_name="First administrator").token

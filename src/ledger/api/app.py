@@ -3,16 +3,17 @@ ledger, the read-model engine and (in embedded mode) the projector thread."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from ledger import __version__
-from ledger.api.middleware import BodyLimit, RequestId, RequestIdFilter
+from ledger.api.docs import install_docs
+from ledger.api.middleware import BodyLimit, RequestId, install_request_id_filter
 from ledger.api.problems import install_error_handlers
 from ledger.api.routes import (
+    audit,
     benefits,
     decisions,
     dependencies,
@@ -23,11 +24,9 @@ from ledger.api.routes import (
     resources,
     risks,
 )
-from ledger.api.services import Services
-from ledger.bootstrap import open_ledger
-from ledger.projections.catalog import read_model_engine
-from ledger.projections.runner import ProjectionRunner
+from ledger.api.services import open_services
 from ledger.settings import Settings
+from ledger.ui.app import install_ui
 
 DESCRIPTION = """An event-sourced, tamper-evident ledger for program management.
 
@@ -42,29 +41,24 @@ def create_app(settings: Settings | None = None, *, run_projector: bool = True) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ledger = open_ledger(settings)
-        engine = read_model_engine(settings.resolved_database_url,
-                                   connect_timeout=settings.database_timeout_seconds)
-        runner = ProjectionRunner(ledger, engine, settings) if run_projector else None
-        if runner is not None:
-            runner.start()
-        app.state.services = Services(settings, ledger, engine, runner)
+        app.state.services = open_services(settings, run_projector=run_projector)
         try:
             yield
         finally:
-            if runner is not None:
-                runner.stop()
-            ledger.close()
-            engine.dispose()
+            app.state.services.close()
+            del app.state.services  # nothing may use them now; let them be collected
 
     app = FastAPI(title="Ledger", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     for router in (programs.router, projects.router, dependencies.router, resources.router,
-                   benefits.router, risks.router, decisions.router, history.router):
+                   benefits.router, risks.router, decisions.router, history.router,
+                   audit.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
+    install_docs(app)
     install_error_handlers(app)
+    install_ui(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestId)
-    logging.getLogger("ledger.api").addFilter(RequestIdFilter())
+    install_request_id_filter()
     return app

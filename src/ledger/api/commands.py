@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
@@ -26,7 +27,8 @@ from ledger.application import CommandResult
 from ledger.domain.base import Provenance
 from ledger.domain.errors import ConcurrencyConflict, InvalidInput
 
-Action = Callable[[Provenance, int | None], CommandResult]
+Action = Callable[[Provenance, int | None], CommandResult]  # (actor, If-Match) → result
+Creation = Callable[[Provenance], CommandResult]
 
 
 class CommandRunner:
@@ -53,6 +55,16 @@ class CommandRunner:
             response = self._idempotent(action, by, status)
         self.services.recorded()
         return response
+
+    def create(self, program_id: UUID, action: Creation) -> JSONResponse:
+        """As ``for_program``, for a command that creates an aggregate: there is no version
+        yet for If-Match to name, and ignoring the header would let a client believe the
+        precondition was checked."""
+        require_scope(self.principal, program_id)
+        if self.if_match is not None:
+            raise InvalidInput("If-Match", "this command creates something new; there is "
+                                           "no version to match, so leave If-Match out")
+        return self.for_program(program_id, lambda by, _: action(by))
 
     def for_component(self, aggregate_id: UUID, action: Action,
                       status: int = 201) -> JSONResponse:
@@ -92,8 +104,6 @@ class CommandRunner:
 
 
 def _json(response: JSONResponse) -> dict[str, object]:
-    import json
-
     body: dict[str, object] = json.loads(bytes(response.body))
     return body
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
 from ledger.access.tokens import Principal, authenticate
@@ -28,12 +29,17 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_principal(services: ServicesDep,
-                  authorization: Annotated[str | None, Header()] = None) -> Principal:
+# Declared as a security scheme, so the OpenAPI document and /docs' Authorize button know it.
+bearer = HTTPBearer(auto_error=False, description="A token from `ledger tokens create`.")
+
+
+def get_principal(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
     """The principal of the bearer token; 401 without a valid one."""
-    scheme, _, token = (authorization or "").partition(" ")
-    principal = authenticate(services.read_engine, token.strip()) \
-        if scheme.lower() == "bearer" and token.strip() else None
+    principal = authenticate(services.query_engine, credentials.credentials.strip()) \
+        if credentials is not None and credentials.credentials.strip() else None
     if principal is None:
         raise HTTPException(401, "send a valid token as `Authorization: Bearer <token>`",
                             headers={"WWW-Authenticate": "Bearer"})
@@ -52,6 +58,16 @@ def require_role(principal: Principal, roles: frozenset[str], action: str) -> No
 def require_scope(principal: Principal, program_id: UUID) -> None:
     if not principal.may_see(program_id):
         raise HTTPException(403, f"program {program_id} is outside this token's scope")
+
+
+def require_program_scope(principal: Principal, program_id: UUID | None, action: str) -> None:
+    """The named program must be in scope; naming none needs a token for every program,
+    because the answer then spans all of them."""
+    if program_id is not None:
+        require_scope(principal, program_id)
+    elif principal.programs is not None:
+        raise HTTPException(403, f"this token covers only some programs; give program_id "
+                                 f"to {action}")
 
 
 def reader(principal: PrincipalDep) -> Principal:
@@ -85,7 +101,7 @@ def read_connection(
             min_position, services.settings.read_wait_seconds):
         raise HTTPException(503, f"the read models have not reached position {min_position} "
                                  "yet; retry shortly", headers={"Retry-After": "1"})
-    with services.read_engine.connect() as connection:
+    with services.query_engine.connect() as connection:
         yield connection
 
 

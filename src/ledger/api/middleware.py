@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
 from contextvars import ContextVar
 
@@ -13,12 +14,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 log = logging.getLogger("ledger.api")
+access_log = logging.getLogger("ledger.api.access")
 
 
 class RequestIdFilter(logging.Filter):
+    """Gives every record of the API's loggers a ``request_id`` for formats that show it."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         return True
+
+
+def install_request_id_filter() -> None:
+    """Once per process, however many apps are built (tests build hundreds)."""
+    for logger in (log, access_log):
+        if not any(isinstance(f, RequestIdFilter) for f in logger.filters):
+            logger.addFilter(RequestIdFilter())
 
 
 class RequestId:
@@ -36,8 +47,12 @@ class RequestId:
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
 
+        started, status = time.perf_counter(), 0
+
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message.setdefault("headers", []).append(
                     (b"x-request-id", request_id.encode()))
             await send(message)
@@ -45,6 +60,9 @@ class RequestId:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            # One line per request that names its id, so a client's report can be traced.
+            access_log.info("%s %s %s -> %d in %.1f ms", request_id, scope["method"],
+                            scope["path"], status, (time.perf_counter() - started) * 1000)
             request_id_var.reset(token)
 
 

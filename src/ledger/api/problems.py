@@ -110,14 +110,16 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 def _database_down(request: Request, error: Exception) -> JSONResponse:
-    log.warning("database unavailable on %s: %s", request.url.path, error)
+    log.warning("database unavailable on %s %s (request %s): %s", request.method,
+                request.url.path, getattr(request.state, "request_id", "-"), error)
     return problem(503, "Service unavailable",
                    "the database cannot be reached; retry shortly", request,
                    headers={"Retry-After": "5"})
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s", request.url.path)
+    log.exception("unexpected error on %s %s (request %s)", request.method, request.url.path,
+                  getattr(request.state, "request_id", "-"))
     return problem(500, "Internal error",
                    "an unexpected error occurred; quote the request id when reporting it",
                    request)
@@ -132,13 +134,39 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
+def _example(status: int, title: str, detail: str, **more: Any) -> dict[str, Any]:
+    slug = str(more.get("rule", title)).lower().replace(" ", "-").replace("_", "-")
+    return {"type": TYPE_BASE + slug, "title": title, "status": status, "detail": detail,
+            "instance": "/v1/projects/0494e40a-1555-4720-8527-9458bb2f0808/scope-changes",
+            **more, "request_id": "5f1c9a3e-8d2b-4f7a-9c61-2b0e4d7a9f13"}
+
+
+# Every route documents these, each with an example body.
+PROBLEM_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
+    401: ("Missing or unknown bearer token", _example(
+        401, "Unauthorized", "send a valid token as `Authorization: Bearer <token>`")),
+    403: ("Role or program scope does not allow it", _example(
+        403, "Forbidden", "program ff996219-a491-5404-ba03-a27483c6f6d7 is outside this "
+        "token's scope")),
+    404: ("Unknown id", _example(
+        404, "Not found", "no project with id 0494e40a-1555-4720-8527-9458bb2f0808")),
+    409: ("A business rule refused it; `rule` names the rule", _example(
+        409, "Business rule violated", "the scope baseline is locked once work has started; "
+        "cite a decision that lists this project as affected", rule="scope_baseline_locked")),
+    412: ("If-Match does not match the current version", _example(
+        412, "Precondition failed", "project 0494e40a-1555-4720-8527-9458bb2f0808 is at "
+        "version 4, not 3; read it again and retry with the current version")),
+    413: ("Body over the size limit", _example(
+        413, "Payload too large", "the body exceeds 262144 bytes; send less")),
+    422: ("Invalid input; `errors` lists the fields", _example(
+        422, "Invalid input", "1 field(s) are invalid; see errors for each",
+        errors=[{"field": "rationale", "message": "Field required"}])),
+    503: ("Database unreachable, or the read models did not reach min_position in time; "
+          "see Retry-After", _example(
+              503, "Service unavailable", "the database cannot be reached; retry shortly")),
+}
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {PROBLEM: {}}, "description": description}
-    for status, description in {
-        401: "Missing or unknown bearer token", 403: "Role or program scope does not allow it",
-        404: "Unknown id", 409: "A business rule refused it; `rule` names the rule",
-        412: "If-Match does not match the current version", 413: "Body over the size limit",
-        422: "Invalid input; `errors` lists the fields", 503: "Database unreachable, or the "
-        "read models did not reach min_position in time; see Retry-After",
-    }.items()
+    status: {"model": Problem, "description": description,
+             "content": {PROBLEM: {"example": example}}}
+    for status, (description, example) in PROBLEM_EXAMPLES.items()
 }

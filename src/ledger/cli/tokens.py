@@ -67,7 +67,8 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
         return
     table = Table("token id", "principal", "role", "programs", "created", "revoked")
     for row in rows:
-        scope = "all" if row["programs"] is None else ", ".join(map(str, row["programs"]))  # type: ignore[call-overload]
+        programs = row["programs"]
+        scope = "all" if not isinstance(programs, list) else ", ".join(map(str, programs))
         table.add_row(str(row["token_id"]), str(row["principal_id"]), str(row["role"]), scope,
                       str(row["created_at"])[:19], str(row["revoked_at"] or "")[:19])
     console.print(table)

@@ -26,7 +26,7 @@ router = APIRouter(tags=["benefits"], responses=PROBLEM_RESPONSES)
 
 @router.post("/programs/{program_id}/benefits", status_code=201, response_model=Accepted)
 def identify(program_id: UUID, body: IdentifyBenefit, command: CommandDep) -> JSONResponse:
-    return command.for_program(program_id, lambda by, _: (
+    return command.create(program_id, lambda by: (
         command.services.ledger.identify_benefit(program_id, **body.model_dump(), by=by)))
 
 

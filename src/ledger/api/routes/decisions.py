@@ -29,7 +29,7 @@ router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)
 def record(program_id: UUID, body: RecordDecision, command: CommandDep) -> JSONResponse:
     """Record a governance decision with its options, the choice and what was given up."""
     options = [o.model_dump() for o in body.options]
-    return command.for_program(program_id, lambda by, _: (
+    return command.create(program_id, lambda by: (
         command.services.ledger.record_decision(
             program_id, title=body.title, question=body.question, forum=body.forum,
             authority=body.authority, options=options, chosen_option=body.chosen_option,

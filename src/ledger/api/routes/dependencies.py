@@ -20,7 +20,7 @@ router = APIRouter(tags=["dependencies"], responses=PROBLEM_RESPONSES)
 @router.post("/programs/{program_id}/dependencies", status_code=201, response_model=Accepted)
 def declare(program_id: UUID, body: DeclareDependency, command: CommandDep) -> JSONResponse:
     """Refused with 409 `dependency_cycle` if it would close a cycle in the program."""
-    return command.for_program(program_id, lambda by, _: (
+    return command.create(program_id, lambda by: (
         command.services.ledger.declare_dependency(program_id, **body.model_dump(), by=by)))
 
 

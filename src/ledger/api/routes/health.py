@@ -23,9 +23,9 @@ def healthz() -> dict[str, str]:
 def readyz(services: ServicesDep) -> dict[str, object] | JSONResponse:
     """The database answers; includes how far the read models lag the log."""
     try:
-        with services.read_engine.connect() as connection:
+        with services.query_engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        position, head = current_position(services.read_engine), services.ledger.head_position()
+        position, head = current_position(services.query_engine), services.ledger.head_position()
     except DATABASE_DOWN:
         return problem(503, "Service unavailable", "the database cannot be reached",
                        headers={"Retry-After": "5"})

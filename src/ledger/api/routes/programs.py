@@ -27,7 +27,7 @@ Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous 
 @router.post("/programs", status_code=201, response_model=Accepted)
 def define_program(body: DefineProgram, command: CommandDep) -> JSONResponse:
     """Define a program; its code is unique and becomes part of its identity."""
-    return command.for_program(program_id_for_code(body.code), lambda by, _: (
+    return command.create(program_id_for_code(body.code), lambda by: (
         command.services.ledger.define_program(**body.model_dump(), by=by)))
 
 

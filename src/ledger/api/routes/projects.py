@@ -28,7 +28,7 @@ router = APIRouter(tags=["projects"], responses=PROBLEM_RESPONSES)
 def authorize_project(program_id: UUID, body: AuthorizeProject,
                       command: CommandDep) -> JSONResponse:
     fields = body.model_dump()
-    return command.for_program(program_id, lambda by, _: (
+    return command.create(program_id, lambda by: (
         command.services.ledger.authorize_project(program_id, **fields, by=by)))
 
 

@@ -24,7 +24,7 @@ router = APIRouter(tags=["resources"], responses=PROBLEM_RESPONSES)
 
 @router.post("/programs/{program_id}/resources", status_code=201, response_model=Accepted)
 def register(program_id: UUID, body: RegisterResource, command: CommandDep) -> JSONResponse:
-    return command.for_program(program_id, lambda by, _: (
+    return command.create(program_id, lambda by: (
         command.services.ledger.register_resource(program_id, **body.model_dump(), by=by)))
 
 

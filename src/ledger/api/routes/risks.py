@@ -25,7 +25,7 @@ router = APIRouter(tags=["risks"], responses=PROBLEM_RESPONSES)
 
 @router.post("/programs/{program_id}/risks", status_code=201, response_model=Accepted)
 def raise_risk(program_id: UUID, body: RaiseRisk, command: CommandDep) -> JSONResponse:
-    return command.for_program(program_id, lambda by, _: (
+    return command.create(program_id, lambda by: (
         command.services.ledger.raise_risk(program_id, **body.model_dump(), by=by)))
 
 

@@ -1,0 +1,52 @@
+"""Interactive API docs served from this process: Swagger UI at /docs and ReDoc at /redoc.
+
+FastAPI's own pages load their JavaScript from a CDN, which an air-gapped or strict-CSP
+deployment cannot reach; the assets shipped in the fastapi-offline wheel are served instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+ASSETS_URL = "/docs/assets"
+
+
+def _assets() -> Path | None:
+    """Where the Swagger UI and ReDoc files are, or None if fastapi-offline is missing."""
+    spec = importlib.util.find_spec("fastapi_offline")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "static"
+
+
+def install_docs(app: FastAPI) -> None:
+    """Add /docs and /redoc (not themselves in the OpenAPI document) and their assets."""
+    assets = _assets()
+    if assets is None:  # still usable, with the CDN's copies
+        app.get("/docs", include_in_schema=False)(lambda: get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API"))
+        return
+    app.mount(ASSETS_URL, StaticFiles(directory=assets), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url, title=f"{app.title} API",
+            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+            swagger_ui_parameters={"persistAuthorization": True})
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url=openapi_url, title=f"{app.title} API",
+                              redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+                              redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+                              with_google_fonts=False)
