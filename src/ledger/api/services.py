@@ -11,6 +11,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from ledger.application import ProgramLedger
 from ledger.audit.keys import load_or_create_signing_key
+from ledger.audit.scheduler import CheckpointScheduler
 from ledger.bootstrap import open_ledger
 from ledger.projections.catalog import read_model_engine
 from ledger.projections.runner import ProjectionRunner
@@ -26,6 +27,7 @@ class Services:
     runner: ProjectionRunner | None  # None when a separate `ledger projector` runs
     query_engine: Engine  # queries, tokens and audit reads
     signing_key: Ed25519PrivateKey  # signs audit checkpoints
+    checkpoints: CheckpointScheduler | None = None  # runs beside the in-process projector
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Read-your-writes: wait until the read models include ``position``."""
@@ -39,6 +41,8 @@ class Services:
             self.runner.poke()
 
     def close(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.stop()
         if self.runner is not None:
             self.runner.stop()
         self.ledger.close()
@@ -54,9 +58,20 @@ def open_services(settings: Settings, *, run_projector: bool = True) -> Services
     read_engine = read_model_engine(settings.resolved_database_url,
                                     connect_timeout=settings.database_timeout_seconds)
     runner = ProjectionRunner(ledger, read_engine, settings) if run_projector else None
+    checkpoints = checkpoint_scheduler(settings, key) if run_projector else None
     if runner is not None:
         runner.start()
-    return Services(settings, ledger, read_engine, runner, query_engine(settings), key)
+    if checkpoints is not None:
+        checkpoints.start()
+    return Services(settings, ledger, read_engine, runner, query_engine(settings), key,
+                    checkpoints)
+
+
+def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> CheckpointScheduler:
+    """Automatic checkpoints every N events or M minutes, beside the projector."""
+    return CheckpointScheduler(query_engine(settings), key,
+                               every_events=settings.checkpoint_every_events,
+                               every_minutes=settings.checkpoint_every_minutes)
 
 
 def query_engine(settings: Settings) -> Engine:

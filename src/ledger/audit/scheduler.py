@@ -50,6 +50,7 @@ class CheckpointScheduler:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+        self.engine.dispose()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

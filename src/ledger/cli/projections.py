@@ -19,6 +19,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from ledger.api.services import checkpoint_scheduler
+from ledger.audit.keys import load_or_create_signing_key
 from ledger.cli.session import open_cli_ledger
 from ledger.projections.catalog import read_model_engine
 from ledger.projections.projector import head_of
@@ -90,9 +92,14 @@ def projector() -> None:
     with open_cli_ledger(settings) as ledger:
         engine = read_model_engine(settings.resolved_database_url,
                                    connect_timeout=settings.database_timeout_seconds)
+        # The projector process also signs the automatic audit checkpoints.
+        checkpoints = checkpoint_scheduler(
+            settings, load_or_create_signing_key(settings.resolved_signing_key_path))
+        checkpoints.start()
         try:
             console.print(f"projector following a log of {head_of(ledger):,} events; "
                           "Ctrl-C stops it")
             run_in_foreground(ProjectionRunner(ledger, engine, settings))
         finally:
+            checkpoints.stop()
             engine.dispose()

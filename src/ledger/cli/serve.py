@@ -9,7 +9,7 @@ import uvicorn
 from rich.console import Console
 from sqlalchemy import create_engine
 
-from ledger.access.tokens import has_admin, issue_token
+from ledger.access.tokens import ensure_first_admin
 from ledger.api.app import create_app
 from ledger.migrate import upgrade_database
 from ledger.settings import Settings
@@ -29,8 +29,8 @@ def serve(
     settings = Settings()
     upgrade_database(settings)
     engine = create_engine(settings.resolved_database_url)
-    if not has_admin(engine):
-        token = issue_token(engine, principal_id="admin", role="admin", programs=None).token
+    token = ensure_first_admin(engine)
+    if token is not None:
         console.print("[bold]First start: an admin token was created. Keep it; it is not "
                       "shown again.[/bold]")
         typer.echo(f"LEDGER_ADMIN_TOKEN={token}")

@@ -14,7 +14,6 @@ from fastapi.templating import Jinja2Templates
 from ledger.access.tokens import authenticate
 from ledger.api.deps import ServicesDep, require_scope
 from ledger.api.routes.programs import today
-from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.verify import verify
 from ledger.projections import benefits, decisions, dependencies, projects, risks
 from ledger.projections.summary import get_program, list_programs
@@ -38,7 +37,7 @@ def login_form(request: Request) -> HTMLResponse:
 @router.post("/login", response_model=None)
 def login(request: Request, services: ServicesDep,
           token: Annotated[str, Form(max_length=200)]) -> Response:
-    if authenticate(services.read_engine, token.strip()) is None:
+    if authenticate(services.query_engine, token.strip()) is None:
         response = _page(request, "login.html", error="That token is not valid.")
         response.status_code = 401
         return response
@@ -56,7 +55,7 @@ def logout(request: Request) -> RedirectResponse:
 
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, principal: UiPrincipal, services: ServicesDep) -> HTMLResponse:
-    with services.read_engine.connect() as connection:
+    with services.query_engine.connect() as connection:
         page = list_programs(connection, set(principal.programs)
                              if principal.programs is not None else None, limit=500)
     return _page(request, "programs.html", principal=principal, programs=page.items)
@@ -66,7 +65,7 @@ def home(request: Request, principal: UiPrincipal, services: ServicesDep) -> HTM
 def dashboard(request: Request, program_id: UUID, principal: UiPrincipal,
               services: ServicesDep) -> HTMLResponse:
     require_scope(principal, program_id)
-    with services.read_engine.connect() as connection:
+    with services.query_engine.connect() as connection:
         summary = get_program(connection, program_id)
         project_list = projects.list_projects(connection, program_id, limit=500).items
         benefit_list = benefits.list_benefits(connection, program_id, limit=500).items
@@ -92,7 +91,7 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
     review = services.ledger.review_decision(decision_id)
     decision = review.decision
     figures = []
-    with services.read_engine.connect() as connection:
+    with services.query_engine.connect() as connection:
         for benefit_id in decision.affects.get("benefit", []):
             view = benefits.get_benefit(connection, benefit_id)
             profile = view.profile or {}
@@ -111,7 +110,7 @@ def timeline(request: Request, principal: UiPrincipal, services: ServicesDep,
              type: Annotated[str | None, Query(max_length=64)] = None,
              after: Annotated[int | None, Query(ge=0)] = None) -> HTMLResponse:
     require_auditor(principal)
-    with services.read_engine.connect() as connection:
+    with services.query_engine.connect() as connection:
         page = audit_timeline(connection, program_id=program_id, actor=actor or None,
                               event_type=type or None, after=after, limit=100)
     return _page(request, "audit.html", principal=principal, entries=page.items,
@@ -123,6 +122,5 @@ def timeline(request: Request, principal: UiPrincipal, services: ServicesDep,
 def verification(request: Request, principal: UiPrincipal,
                  services: ServicesDep) -> HTMLResponse:
     require_auditor(principal)
-    key = load_or_create_signing_key(services.settings.resolved_signing_key_path)
-    result = verify(services.read_engine, key.public_key())
+    result = verify(services.query_engine, services.signing_key.public_key())
     return _page(request, "verify.html", principal=principal, result=result)

@@ -18,7 +18,7 @@ class SignInRequired(Exception):
 
 def ui_principal(services: ServicesDep,
                  ledger_session: Annotated[str | None, Cookie()] = None) -> Principal:
-    principal = authenticate(services.read_engine, ledger_session) if ledger_session else None
+    principal = authenticate(services.query_engine, ledger_session) if ledger_session else None
     if principal is None:
         raise SignInRequired
     return principal
