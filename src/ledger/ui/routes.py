@@ -105,17 +105,26 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
 
 @router.get("/audit", response_class=HTMLResponse)
 def timeline(request: Request, principal: UiPrincipal, services: ServicesDep,
-             program_id: UUID | None = None,
-             actor: Annotated[str | None, Query(max_length=64)] = None,
-             type: Annotated[str | None, Query(max_length=64)] = None,
-             after: Annotated[int | None, Query(ge=0)] = None) -> HTMLResponse:
+             program_id: Annotated[str, Query(max_length=36)] = "",
+             actor: Annotated[str, Query(max_length=64)] = "",
+             type: Annotated[str, Query(max_length=64)] = "",
+             after: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:
+    """Form fields arrive as text, empty when unused; only filled ones filter."""
     require_auditor(principal)
     with services.query_engine.connect() as connection:
-        page = audit_timeline(connection, program_id=program_id, actor=actor or None,
-                              event_type=type or None, after=after, limit=100)
+        page = audit_timeline(
+            connection, program_id=_uuid_or_none(program_id), actor=actor or None,
+            event_type=type or None, after=int(after) if after.isdigit() else None, limit=100)
     return _page(request, "audit.html", principal=principal, entries=page.items,
                  filters={"program_id": program_id or "", "actor": actor or "",
                           "type": type or "", "after": after or ""})
+
+
+def _uuid_or_none(text: str) -> UUID | None:
+    try:
+        return UUID(text) if text else None
+    except ValueError:
+        return None
 
 
 @router.get("/verify", response_class=HTMLResponse)
