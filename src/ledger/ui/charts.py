@@ -6,13 +6,12 @@ import io
 from datetime import datetime
 
 import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 matplotlib.use("Agg")  # no display on servers
 # Keep text as text in the SVG: screen readers, search and tests can read the labels.
 matplotlib.rcParams["svg.fonttype"] = "none"
-
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
 
 COLOURS = {"line": "#1f4e79", "target": "#2e7d32", "baseline": "#757575",
            "decision": "#c62828", "bar": "#1f4e79"}
