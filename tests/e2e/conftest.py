@@ -52,7 +52,7 @@ def start_server(database_url: str, data_dir: Path, **env: str) -> Server:
         line = process.stdout.readline()
         if match := re.match(r"LEDGER_ADMIN_TOKEN=(\S+)", line):
             token = match.group(1)
-        if "Uvicorn running" in line or "Application startup complete" in line:
+        if "Uvicorn running" in line:  # logged once the socket is bound
             break
         assert process.poll() is None, f"server exited: {line}"
     threading.Thread(target=_drain, args=(process,), daemon=True).start()
