@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from tests.cli.conftest import RunLedger
 
@@ -33,3 +39,20 @@ def test_projector_with_unreachable_database_fails_cleanly(run_ledger: RunLedger
                         LEDGER_DATABASE_URL="postgresql+psycopg2://nobody@127.0.0.1:1/none")
     assert result.returncode == 3
     assert result.stderr.startswith("error: cannot reach the database")
+
+
+def test_projector_catches_up_and_stops_cleanly_on_sigterm(run_ledger: RunLedger,
+                                                           tmp_path: Path) -> None:
+    head = json.loads(run_ledger("demo", "--json").stdout)["head"]
+    env = {**os.environ, "LEDGER_DATA_DIR": str(tmp_path / "data")}
+    process = subprocess.Popen([sys.executable, "-c", "from ledger.cli import main; main()",
+                                "projector"], env=env, cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while json.loads(run_ledger("projections", "status", "--json").stdout)["lag"]:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    status = json.loads(run_ledger("projections", "status", "--json").stdout)
+    assert status["position"] == head
