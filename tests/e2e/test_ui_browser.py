@@ -74,6 +74,8 @@ def test_dashboard_shows_health_benefits_risks_and_dependencies(
     expect(heat).to_be_visible()
     dependencies = page.get_by_role("table", name="Dependencies; at-risk ones are marked")
     expect(dependencies).to_contain_text("at risk")  # training: needed by date passed
+    expect(page).to_have_title("ERP-TRANSFORM · Ledger")
+    expect(page.get_by_role("heading", name="Decisions")).to_have_count(1)
     _shot(page, "dashboard")
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert cookies["ledger_session"]["httpOnly"] is True
