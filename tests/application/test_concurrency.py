@@ -36,13 +36,21 @@ def test_racing_writers_keep_graph_acyclic_and_capacity_governed(
     baseline = len(setup.recorder.select_notifications(start=1, limit=100_000))
     accepted: list[tuple[str, UUID, int]] = []
     rejected: Counter[str] = Counter()
+    crashed: list[BaseException] = []  # a writer that dies must fail the test, not shrink it
     lock = threading.Lock()
     start = threading.Barrier(WRITERS)
 
     def writer(seed: int) -> None:
+        try:
+            attempts(seed)
+        except BaseException as error:
+            with lock:
+                crashed.append(error)
+
+    def attempts(seed: int) -> None:
         ledger = ProgramLedger(settings)  # each writer has its own engine, like a process
         chooser = random.Random(seed)
-        start.wait()
+        start.wait(timeout=60)  # a writer that failed to start breaks the barrier
         for _ in range(ATTEMPTS_PER_WRITER):
             kind, attempt = _random_command(ledger, chooser, erp.program_id, projects,
                                             resource_id)
@@ -61,6 +69,7 @@ def test_racing_writers_keep_graph_acyclic_and_capacity_governed(
         thread.start()
     for thread in threads:
         thread.join()
+    assert crashed == []
 
     notifications = setup.recorder.select_notifications(start=1, limit=100_000)
     positions = [n.id for n in notifications]

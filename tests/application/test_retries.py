@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
+from ledger.bootstrap import open_ledger
 from ledger.domain.errors import ConcurrencyConflict
 from ledger.domain.program import Program
+from ledger.settings import EVENTS_TABLE, Settings
 from tests.application.builders import ALICE, ProgramBuilder
 
 
@@ -46,3 +51,28 @@ def test_conflicts_that_persist_raise_concurrency_conflict_and_write_nothing(
         ledger.run(always_stale)
     assert len(attempts) == ledger.settings.command_retries
     assert ledger.head_position() == head
+
+
+@pytest.mark.postgres
+def test_a_write_lock_held_too_long_is_a_concurrency_conflict_and_writes_nothing(
+    postgres_url: str, tmp_path: Path,
+) -> None:
+    """Another session holding the events table's lock past lock_timeout is contention,
+    not an outage: the caller gets ConcurrencyConflict (409, retry), never a raw error."""
+    settings = Settings(database_url=postgres_url, data_dir=tmp_path,
+                        database_timeout_seconds=1)
+    ledger = open_ledger(settings)
+    erp = ProgramBuilder(ledger)
+    head = ledger.head_position()
+    blocker = sa.create_engine(postgres_url)
+    try:
+        with blocker.begin() as connection:
+            connection.execute(sa.text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))
+            with pytest.raises(ConcurrencyConflict, match="write lock"):
+                ledger.add_program_objective(erp.program_id, objective="Blocked", by=ALICE)
+        assert ledger.head_position() == head
+        ledger.add_program_objective(erp.program_id, objective="Once free", by=ALICE)
+        assert ledger.load(erp.program_id, Program).objectives[-1] == "Once free"
+    finally:
+        blocker.dispose()
+        ledger.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -9,8 +10,10 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
+import psycopg2.errors
+import sqlalchemy.exc
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError, Transcoding
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -115,6 +118,12 @@ class LedgerService(Application[UUID]):
                     recordings = self.save(*aggregates)
             except IntegrityError:
                 continue
+            except (OperationalError, sqlalchemy.exc.OperationalError) as error:
+                if not _write_lock_timed_out(error):
+                    raise  # the database is down: the API answers 503
+                raise ConcurrencyConflict(
+                    "other writers held the ledger's write lock for too long; "
+                    "retry the request shortly") from error
             subject = aggregates[0]
             return CommandResult(
                 id=subject.id,
@@ -169,6 +178,19 @@ class LedgerService(Application[UUID]):
         """(provider, consumer) for every dependency of the program that is not withdrawn."""
         dependencies = [self.load(i, Dependency) for i in program.component_ids("dependency")]
         return [d.edge for d in dependencies if d.is_active]
+
+
+def _write_lock_timed_out(error: BaseException) -> bool:
+    """Whether a database error means "too busy to take the write lock in time" (PostgreSQL's
+    lock_timeout, SQLite's busy timeout) rather than "unreachable"."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, psycopg2.errors.LockNotAvailable):
+            return True
+        if isinstance(cause, sqlite3.OperationalError) and "locked" in str(cause):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def _kind(cls: type[Any]) -> str:
