@@ -37,11 +37,12 @@ class Server:
             "Authorization": f"Bearer {token or self.admin_token}"})
 
 
-def start_server(database_url: str, data_dir: Path, **env: str) -> Server:
+def start_server(database_url: str, data_dir: Path, *options: str, **env: str) -> Server:
+    """``ledger serve`` on a free port; ``options`` go on its command line (``--no-projector``)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", "from ledger.cli import main; main()", "serve",
-         "--port", str(port)],
+         "--port", str(port), *options],
         env={**os.environ, "LEDGER_DATABASE_URL": database_url,
              "LEDGER_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
