@@ -135,7 +135,9 @@ class LoadProcess:
     def records(self) -> list[Record]:
         if not self.out.exists():
             return []
-        return [json.loads(line) for line in self.out.read_text().splitlines() if line]
+        text = self.out.read_text()
+        complete = text[:text.rfind("\n") + 1]  # a line being written is read next time
+        return [json.loads(line) for line in complete.splitlines() if line]
 
     def wait_for(self, condition: Callable[[list[Record]], bool], what: str,
                  seconds: float = 60) -> None:
