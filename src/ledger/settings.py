@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     snapshot_interval: int = Field(
         default=50, ge=2, description="Take an aggregate snapshot every N events."
     )
+    aggregate_cache_size: int = Field(
+        default=10_000, ge=0,
+        description="Aggregates kept in memory between commands (0: none). A cached "
+        "aggregate is brought up to date from the store on every use, so several "
+        "processes may share one database.",
+    )
     command_retries: int = Field(
         default=5, ge=1, description="Attempts on an optimistic-concurrency conflict."
     )
@@ -111,4 +117,5 @@ class Settings(BaseSettings):
             "SQLALCHEMY_URL": self.event_store_url,
             "CREATE_TABLE": "y" if self.create_tables else "n",
             "IS_SNAPSHOTTING_ENABLED": "y",
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size or ""),  # "" is none
         }

@@ -16,17 +16,32 @@ from eventsourcing_sqlalchemy import factory as sqlalchemy_factory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy.orm import Session
 
-from ledger.audit.chain import RawEvent, append_to_chain
+from ledger.audit.chain import ChainTip, RawEvent, append_to_chain
+
+_LOCKED_IN = "ledger_events_locked_in"  # Session.info: the transaction holding the lock
 
 
 class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
     """Application recorder that adds each new event to the audit chain as it is inserted."""
 
+    _chain_tip: ChainTip | None = None  # what this process appended last, if anything
+
+    def lock_events_table(self, session: Session) -> None:
+        """Take the events table's write lock (PostgreSQL) for the rest of the transaction."""
+        transaction = session.get_transaction()
+        if transaction is None or session.info.get(_LOCKED_IN) is not transaction:
+            super()._lock_table(session)
+            session.info[_LOCKED_IN] = session.get_transaction()
+
+    def _lock_table(self, session: Session) -> None:
+        # The library locks again before every insert; once per transaction is enough.
+        self.lock_events_table(session)
+
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int]:
         positions = super()._insert_stored_events(session, stored_events, **kwargs)
-        append_to_chain(
+        self._chain_tip = append_to_chain(
             session,
             [
                 RawEvent(
@@ -38,6 +53,7 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
                 )
                 for position, event in zip(positions, stored_events, strict=True)
             ],
+            self._chain_tip,
         )
         return positions
 

@@ -59,17 +59,54 @@ def test_each_save_extends_the_chain_with_dense_leaves_in_position_order(
         assert as_utc(row.recorded_at) == datetime.fromisoformat(stamped)
 
 
-def test_stored_nodes_are_exactly_the_completed_perfect_subtrees(
-        kennel: Kennel, engine: sa.Engine) -> None:
-    kennel.write(45, per_save=6)
+def _assert_chain_and_tree_match_the_events(engine: sa.Engine) -> None:
+    """Dense leaves in position order, every link, and exactly the completed subtrees."""
     leaves = digests(engine)
+    stored = _chain(engine)
+    assert [row.leaf_index for row in stored] == list(range(len(leaves)))
+    link = GENESIS
+    for row, digest in zip(stored, leaves, strict=True):
+        link = chain_link(link, digest)
+        assert (bytes(row.digest), bytes(row.chain)) == (digest, link)
     with engine.connect() as connection:
         nodes = {(row.level, row.node_index): bytes(row.hash)
                  for row in connection.execute(sa.select(audit_nodes))}
-    expected = {(level, index) for level in range(1, 6) for index in range(45 >> level)}
+    expected = {(level, index) for level in range(1, len(leaves).bit_length())
+                for index in range(len(leaves) >> level)}
     assert set(nodes) == expected
     for (level, index), value in nodes.items():
         assert value == naive_root(leaves[index << level:(index + 1) << level])
+
+
+def test_stored_nodes_are_exactly_the_completed_perfect_subtrees(
+        kennel: Kennel, engine: sa.Engine) -> None:
+    kennel.write(45, per_save=6)
+    assert len(digests(engine)) == 45
+    _assert_chain_and_tree_match_the_events(engine)
+
+
+def test_the_remembered_tip_is_not_trusted_once_another_writer_appended(
+        kennel: Kennel, engine: sa.Engine, database_url: str) -> None:
+    """Each recorder remembers where it left the chain; a second process writing in
+    between must make it read the frontier back, not extend a stale one."""
+    other = Kennel(database_url)
+    try:
+        for turn in range(6):
+            (kennel if turn % 2 else other).write(3 + turn, per_save=2)
+    finally:
+        other.close()
+    _assert_chain_and_tree_match_the_events(engine)
+
+
+def test_an_append_rolled_back_after_the_chain_grew_leaves_no_trace(
+        kennel: Kennel, engine: sa.Engine) -> None:
+    kennel.write(5)
+    with pytest.raises(RuntimeError), kennel.recorder.datastore.transaction(commit=True):
+        kennel.write(6, per_save=3)  # chain and tree rows written, then rolled back
+        raise RuntimeError("the command failed after its save")
+    kennel.write(7, per_save=2)
+    assert len(digests(engine)) == 12
+    _assert_chain_and_tree_match_the_events(engine)
 
 
 def test_a_save_that_fails_adds_nothing_to_the_chain(kennel: Kennel, engine: sa.Engine) -> None:

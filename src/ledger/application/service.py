@@ -12,9 +12,8 @@ from uuid import UUID
 
 import psycopg2.errors
 import sqlalchemy.exc
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError, Transcoding
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ledger.domain.base import LedgerAggregate
@@ -26,7 +25,8 @@ from ledger.domain.program import Program
 from ledger.domain.project import Project
 from ledger.domain.resource import SharedResource
 from ledger.domain.risk import Risk
-from ledger.settings import APPLICATION_NAME, EVENTS_TABLE, Settings
+from ledger.settings import APPLICATION_NAME, Settings
+from ledger.store import ChainedApplicationRecorder
 
 AGGREGATE_CLASSES: tuple[type[LedgerAggregate], ...] = (
     Program, Project, Dependency, SharedResource, Benefit, Risk, Decision,
@@ -75,6 +75,10 @@ class LedgerService(Application[UUID]):
             cls: self.settings.snapshot_interval for cls in AGGREGATE_CLASSES
         }
         super().__init__(env=self.settings.to_eventsourcing_env())
+        # Which program a component belongs to never changes, so commands and scope checks
+        # need not reload the component just to learn it.
+        self._program_ids: LRUCache[UUID, UUID] = LRUCache(
+            maxsize=max(1, self.settings.aggregate_cache_size))
         # The library switches SQLite files to WAL on first use; do it now, before other
         # connections (the projector's) hold locks that would make the switch fail.
         self.recorder.datastore.init_sqlite_wal_mode()  # type: ignore[attr-defined]
@@ -99,10 +103,10 @@ class LedgerService(Application[UUID]):
     @contextmanager
     def serialised_transaction(self) -> Iterator[Session]:
         """A write transaction that holds the events table's lock from its first statement."""
-        datastore = self.recorder.datastore  # type: ignore[attr-defined]
-        with datastore.transaction(commit=True) as session:
-            if self.dialect == "postgresql":
-                session.execute(text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedApplicationRecorder)
+        with recorder.datastore.transaction(commit=True) as session:
+            recorder.lock_events_table(session)
             yield session
 
     def run(
@@ -159,8 +163,15 @@ class LedgerService(Application[UUID]):
 
     def program_of(self, aggregate_id: UUID) -> UUID:
         """The program an aggregate belongs to (a program belongs to itself)."""
+        try:
+            return self._program_ids.get(aggregate_id)
+        except KeyError:
+            pass
         aggregate = self.load(aggregate_id, LedgerAggregate)
-        return aggregate.id if isinstance(aggregate, Program) else aggregate.program_id  # type: ignore[attr-defined]
+        program_id: UUID = aggregate.id if isinstance(aggregate, Program) \
+            else aggregate.program_id  # type: ignore[attr-defined]
+        self._program_ids.put(aggregate_id, program_id)
+        return program_id
 
     def open_program(self, program_id: UUID) -> Program:
         """The program, which must still accept commands for its components."""

@@ -45,18 +45,35 @@ def recorded_at(state: bytes) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def append_to_chain(session: Session, events: Sequence[RawEvent]) -> None:
-    """Add the events to the chain and the tree; the caller holds the events table's write
-    lock, so the head read here cannot move until the transaction commits."""
+@dataclass(frozen=True)
+class ChainTip:
+    """The end of the chain after an append: enough to extend it again without reading the
+    tree's frontier back, as long as the stored head is still this one."""
+
+    size: int
+    link: bytes
+    frontier: Frontier
+
+
+def append_to_chain(session: Session, events: Sequence[RawEvent],
+                    tip: ChainTip | None = None) -> ChainTip | None:
+    """Add the events to the chain and the tree, and return the new tip; the caller holds the
+    events table's write lock, so the head read here cannot move until the transaction
+    commits. ``tip`` is what an earlier append returned: it is used only when the stored
+    head is the same size with the same chain link, which (the link being a hash over every
+    digest) means the same log, so a rolled-back append or another writer is never trusted."""
     if not events:
-        return
+        return tip
     head = session.execute(
         select(audit_chain.c.leaf_index, audit_chain.c.chain, audit_chain.c.digest)
         .order_by(audit_chain.c.leaf_index.desc()).limit(1)
     ).first()
     size = 0 if head is None else head[0] + 1
     link = GENESIS if head is None else bytes(head[1])
-    frontier = _load_frontier(session, size, None if head is None else bytes(head[2]))
+    if tip is not None and (tip.size, tip.link) == (size, link):
+        frontier = tip.frontier.copy()
+    else:
+        frontier = _load_frontier(session, size, None if head is None else bytes(head[2]))
     # The time of the append stands in only for a state with no readable timestamp.
     fallback = datetime.now(UTC)
     chain_rows: list[dict[str, Any]] = []
@@ -75,6 +92,7 @@ def append_to_chain(session: Session, events: Sequence[RawEvent]) -> None:
     session.execute(insert(audit_chain), chain_rows)
     if node_rows:
         session.execute(insert(audit_nodes), node_rows)
+    return ChainTip(frontier.size, link, frontier)
 
 
 def _load_frontier(session: Session, size: int, last_digest: bytes | None) -> Frontier:

@@ -171,3 +171,6 @@ class Frontier:
 
     def root(self) -> bytes:
         return fold(self._stack)
+
+    def copy(self) -> Frontier:
+        return Frontier(self.size, self._stack)
