@@ -39,3 +39,8 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick
+
+## The reliability drills (tests/reliability) at five times the target sizes: R1 is 16
+## clients x 1,000 commands. Needs PostgreSQL; takes several minutes.
+stress: $(STAMP)
+	LEDGER_STRESS_SCALE=5 $(BIN)/pytest tests/reliability -q -x

@@ -13,6 +13,7 @@ from tests.e2e.conftest import Server, start_server, stop_server
 from tests.reliability.conftest import (
     LoadProcess,
     accepted,
+    bounded,
     scaled,
     set_up_program,
     start_projector,
@@ -45,7 +46,7 @@ def deployment(postgres_url: str, tmp_path: Path
 
 
 @pytest.mark.postgres
-@pytest.mark.timeout(scaled(240))
+@pytest.mark.timeout(bounded(240))
 def test_racing_clients_get_only_2xx_409_or_412_and_the_log_holds_exactly_the_accepted(
         deployment: tuple[Server, subprocess.Popen[str]],
         start_load: Callable[..., LoadProcess]) -> None:
@@ -53,7 +54,7 @@ def test_racing_clients_get_only_2xx_409_or_412_and_the_log_holds_exactly_the_ac
     with server.client() as http:
         program = set_up_program(http)
     load = start_load(server, program, clients=CLIENTS, commands=COMMANDS_PER_CLIENT,
-                      seconds=scaled(150))
+                      seconds=bounded(150))
     records = load.finish()
 
     statuses = Counter(r["status"] for r in records)

@@ -16,6 +16,7 @@ from tests.reliability.conftest import (
     LoadProcess,
     Record,
     accepted,
+    bounded,
     scaled,
     set_up_program,
     start_projector,
@@ -49,7 +50,7 @@ def kill_9(process: subprocess.Popen[str]) -> float:
 
 
 @pytest.mark.postgres
-@pytest.mark.timeout(scaled(300))
+@pytest.mark.timeout(bounded(300))
 def test_kill_9_of_api_server_then_projector_under_load_loses_and_repeats_nothing(
         postgres_url: str, tmp_path: Path, start_load: Callable[..., LoadProcess]) -> None:
     server = start_server(postgres_url, tmp_path, "--no-projector")
@@ -58,7 +59,7 @@ def test_kill_9_of_api_server_then_projector_under_load_loses_and_repeats_nothin
         with server.client() as http:
             program = set_up_program(http)
         load = start_load(server, program, clients=8, commands=scaled(600),
-                          seconds=scaled(150))
+                          seconds=bounded(150))
         load.wait_for(acknowledged_since(STEP, 0), "commands before the server is killed")
 
         server_killed = kill_9(server.process)

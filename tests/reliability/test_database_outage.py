@@ -17,6 +17,7 @@ from tests.reliability.conftest import (
     REPORT,
     LoadProcess,
     accepted,
+    bounded,
     poll,
     scaled,
     set_up_program,
@@ -84,7 +85,7 @@ def first_success(call: Callable[[], httpx.Response], seconds: float = 30) -> ht
 
 
 @pytest.mark.postgres
-@pytest.mark.timeout(scaled(300))
+@pytest.mark.timeout(bounded(300))
 def test_database_outage_under_load_answers_prompt_503_and_recovers_without_restart(
         database: Database, tmp_path: Path, start_load: Callable[..., LoadProcess]) -> None:
     server = start_server(database.url, tmp_path, "--no-projector")
@@ -94,7 +95,7 @@ def test_database_outage_under_load_answers_prompt_503_and_recovers_without_rest
             program = set_up_program(http)
             project = program.projects[0]
             load = start_load(server, program, clients=CLIENTS, commands=scaled(2000),
-                              seconds=scaled(150))
+                              seconds=bounded(150))
             load.wait_for(lambda rs: len(accepted(rs)) >= scaled(60), "commands before")
 
             going = time.monotonic()
