@@ -1,125 +1,120 @@
-"""`python -m bench [--quick]`: measure baselines and scenarios, print Markdown, write JSON."""
+"""`python -m bench [--quick]`: measure baselines and scenarios, print Markdown, write JSON.
+
+Exits non-zero when any expected figure is missing or not a number, so CI can run the quick
+size as a smoke test; whether a target is met is only reported, never asserted.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import subprocess
 import sys
 import tempfile
-import uuid
-from dataclasses import asdict
+import time
+import traceback
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
-import psycopg2
-
-from bench import baselines, http_load, scenarios
+from bench import baselines, http_load, logfigures, progress, report, scenarios, sqlite_baselines
+from bench.databases import throwaway
+from bench.logcache import log_copy
 from bench.measure import Figure
-from bench.workload import populate
 from ledger.bootstrap import open_ledger
 from ledger.settings import Settings
 
-ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 SIZES = {
-    "quick": {"b1": 200, "b2": 20_000, "b4": 200, "programs": 3, "events": 1_000,
-              "long_stream": 2_000, "repeats": 10, "http": 80},
-    "full": {"b1": 2_000, "b2": 200_000, "b4": 1_000, "programs": 3, "events": 10_000,
-             "long_stream": 10_000, "repeats": 30, "http": 800},
+    "quick": {"b1": 200, "b2": 20_000, "b3": 200_000, "b4": 200, "http": 80, "repeats": 10,
+              "commands": 100, "long_stream": 2_000, "postgresql": (20_000, 5_000),
+              "sqlite": (10_000, 2_000)},
+    "full": {"b1": 2_000, "b2": 200_000, "b3": 1_000_000, "b4": 1_000, "http": 800,
+             "repeats": 30, "commands": 500, "long_stream": 10_000,
+             "postgresql": (1_000_000, 100_000), "sqlite": (100_000, 10_000)},
 }
 
 
-def _throwaway_database() -> str:
-    name = f"ledger_bench_{uuid.uuid4().hex[:8]}"
-    connection = psycopg2.connect(ADMIN_DSN)
-    connection.autocommit = True
-    connection.cursor().execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return name
+def pg_baselines(sizes: dict, figures: dict[str, Figure]) -> list[Figure]:
+    with throwaway() as database, progress.phase("baselines B1-B4 on PostgreSQL"):
+        return [baselines.b1_commit_latency(database.dsn, sizes["b1"]),
+                baselines.b2_batched_insert(database.dsn, sizes["b2"]),
+                baselines.b3_sequential_read(database.dsn, sizes["b3"]),
+                baselines.b4_library_command(database.url, sizes["b4"])]
 
 
-def _drop(name: str) -> None:
-    connection = psycopg2.connect(ADMIN_DSN)
-    connection.autocommit = True
-    connection.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
+def sqlite_baseline_figures(sizes: dict, figures: dict[str, Figure]) -> list[Figure]:
+    with tempfile.TemporaryDirectory() as directory, progress.phase("baselines on SQLite"):
+        path = Path(directory) / "baseline.db"
+        return [sqlite_baselines.b1s_commit_latency(path, sizes["b1"]),
+                sqlite_baselines.b3s_sequential_read(path, sizes["b3"])]
 
 
-def run(size: str) -> list[Figure]:
+def log_suite(backend: str, sizes: dict, figures: dict[str, Figure],
+              fresh: bool) -> list[Figure]:
+    """P4 and P6 on a large and a small log, then P5 and command latency in-process."""
+    postgres = backend == "postgresql"
+    prefix, label, b3 = ("", "PostgreSQL", "B3") if postgres else ("P7.", "SQLite", "B3s")
+    large, small = sizes[backend]
+    with ExitStack() as stack:
+        logs = {"large": stack.enter_context(log_copy(backend, large, fresh)),
+                "small": stack.enter_context(log_copy(backend, small, fresh))}
+        results = logfigures.measure_logs(label, logs)
+        out = logfigures.figures(prefix, label, logs, results, figures[b3])
+        # In-process scenarios on the small PostgreSQL log (ten programs of 10,000 events at
+        # full size) and on the large SQLite one (P7's 100,000 events).
+        log = logs["small" if postgres else "large"]
+        with progress.phase(f"{label}: as-of replay and command latency in-process"):
+            ledger = open_ledger(Settings(database_url=log.url))
+            try:
+                program = log.programs[0]
+                out.append(scenarios.p5_program_as_of(ledger, program, sizes["repeats"], prefix))
+                out.append(scenarios.p5_aggregate_as_of(ledger, program, sizes["long_stream"],
+                                                        sizes["repeats"], prefix))
+                out.append(scenarios.command_latency(
+                    ledger, program, sizes["commands"], "L1" if postgres else "P7.cmd",
+                    f"in-process command latency ({label}, p50)",
+                    figures["B4" if postgres else "B1s"], 1 if postgres else 4))
+            finally:
+                ledger.close()
+        return out
+
+
+def run(size: str, fresh: bool) -> list[Figure]:
     sizes = SIZES[size]
-    database = _throwaway_database()
-    dsn = f"host=127.0.0.1 port=5432 user=postgres dbname={database}"
-    url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}"
-    try:
-        b1 = baselines.b1_commit_latency(dsn, sizes["b1"])
-        figures = [b1, baselines.b2_batched_insert(dsn, sizes["b2"]),
-                   baselines.b3_sequential_read(dsn),
-                   baselines.b4_library_command(url, sizes["b4"])]
-        figures += http_figures(sizes, b1)
-        ledger = open_ledger(Settings(database_url=url))
-        programs = populate(ledger, sizes["programs"], sizes["events"])
-        figures.append(scenarios.p5_program_as_of(ledger, programs[0], sizes["repeats"]))
-        figures.append(scenarios.p5_aggregate_as_of(ledger, programs[1], sizes["long_stream"],
-                                                    sizes["repeats"]))
-        ledger.close()
-    finally:
-        _drop(database)
-    return figures
-
-
-def http_figures(sizes: dict[str, int], b1: Figure) -> list[Figure]:
-    """P1-P3 against a real server on its own database, loaded from a child process."""
-    database = _throwaway_database()
-    url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}"
-    port = 18000 + os.getpid() % 1000
-    with tempfile.TemporaryDirectory() as data:
-        server, token = http_load.start_server(url, Path(data), port)
+    figures: dict[str, Figure] = {}
+    phases: list[tuple[str, Callable[[], list[Figure]]]] = [
+        ("PostgreSQL baselines", lambda: pg_baselines(sizes, figures)),
+        ("SQLite baselines", lambda: sqlite_baseline_figures(sizes, figures)),
+        ("HTTP P1-P3", lambda: http_load.measure(sizes["http"], figures["B1"])),
+        ("PostgreSQL logs", lambda: log_suite("postgresql", sizes, figures, fresh)),
+        ("SQLite logs (P7)", lambda: log_suite("sqlite", sizes, figures, fresh)),
+    ]
+    for name, measure in phases:
         try:
-            base = f"http://127.0.0.1:{port}"
-            projects = http_load.setup_projects(base, token, 16)
-            results = []
-            for mode, clients, per_client in (("P1", 1, sizes["http"]),
-                                              ("P2", 16, sizes["http"] // 4),
-                                              ("P3", 8, sizes["http"] // 8)):
-                output = subprocess.run(
-                    [sys.executable, "-m", "bench.http_load", base, token, mode,
-                     str(per_client), json.dumps(projects[:clients])],
-                    capture_output=True, text=True, check=True).stdout
-                results += http_load.figures(json.loads(output), mode, b1.value,
-                                             b1.detail["commits_per_s"])
-            return results
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            _drop(database)
-
-
-def markdown(figures: list[Figure]) -> str:
-    lines = ["| id | figure | value | baseline | ratio | target | met |",
-             "|---|---|---|---|---|---|---|"]
-    for f in figures:
-        baseline = f"{f.baseline_id} = {f.baseline_value:,.2f}" if f.baseline_id else ""
-        ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
-        met = "" if f.met is None else ("yes" if f.met else "**no**")
-        lines.append(f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {baseline} | {ratio} "
-                     f"| {f.target} | {met} |")
-    return "\n".join(lines)
+            figures.update((f.id, f) for f in measure())
+        except Exception:  # one broken phase must not hide the figures of the others
+            progress.console.print(f"[red]phase failed: {name}[/red]\n{traceback.format_exc()}")
+    return list(figures.values())
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (about 2 minutes)")
+    parser.add_argument("--fresh-logs", action="store_true",
+                        help="write the large logs again even if the cache holds them")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
-    size = "quick" if parser.parse_args().quick else "full"
-    figures = run(size)
-    out = parser.parse_args().out
-    out.mkdir(parents=True, exist_ok=True)
-    report = {"size": size, "machine": platform.platform(), "python": platform.python_version(),
-              "figures": [asdict(f) for f in figures]}
-    (out / f"{size}.json").write_text(json.dumps(report, indent=2))
-    print(markdown(figures))
+    arguments = parser.parse_args()
+    size = "quick" if arguments.quick else "full"
+    started = time.perf_counter()
+    figures = run(size, arguments.fresh_logs)
+    seconds = time.perf_counter() - started
+    path = report.write_json(figures, size, seconds, arguments.out)
+    print(report.markdown(figures))
+    print(f"\n{size} run: {seconds:.0f} s wall; JSON in {path}", file=sys.stderr)
+    if absent := report.missing(figures):
+        print(f"missing or not a number: {', '.join(absent)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
     main()

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from bench import progress
+from bench.databases import throwaway
 from bench.measure import Figure, median, percentile, rate
 
 REPORT = {"overall": "green", "schedule": "green", "cost": "green", "scope": "green",
@@ -110,6 +113,30 @@ def figures(result: dict[str, Any], mode: str, b1_ms: float, b1_rate: float) -> 
     p99 = percentile(lags, 0.99) * 1000
     return [Figure("P3", "projection lag at half load (p99)", p99, "ms", target="<= 250 ms",
                    met=p99 <= 250, detail={"p50_ms": median(lags) * 1000})]
+
+
+def measure(commands: int, b1: Figure) -> list[Figure]:
+    """P1-P3 against a real server on its own database, loaded from a child process."""
+    port = 18000 + os.getpid() % 1000
+    with throwaway() as database, tempfile.TemporaryDirectory() as data:
+        server, token = start_server(database.url, Path(data), port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            projects = setup_projects(base, token, 16)
+            results = []
+            for mode, clients, per_client in (("P1", 1, commands), ("P2", 16, commands // 4),
+                                              ("P3", 8, commands // 8)):
+                with progress.phase(f"HTTP {mode}: {clients} client(s) x {per_client} commands"):
+                    output = subprocess.run(
+                        [sys.executable, "-m", "bench.http_load", base, token, mode,
+                         str(per_client), json.dumps(projects[:clients])],
+                        capture_output=True, text=True, check=True).stdout
+                results += figures(json.loads(output), mode, b1.value,
+                                   b1.detail["commits_per_s"])
+            return results
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -33,16 +33,18 @@ def in_batches(ledger: ProgramLedger, commands: list[Callable[[], object]]) -> N
                 command()
 
 
-def define_program(ledger: ProgramLedger, code: str) -> BenchProgram:
+def define_program(ledger: ProgramLedger, code: str, *, projects: int = 4, benefits: int = 3,
+                   risks: int = 2) -> BenchProgram:
+    """A program set up through the command service, with its components."""
     result = ledger.define_program(code=code, name=f"Program {code}", objectives=["Outcome"],
                                    sponsor="Sponsor", manager="Manager", by=BENCH)
     program = BenchProgram(result.id)
     ledger.change_program_status(program.program_id, status="active", reason="go", by=BENCH)
-    for n in range(4):
+    for n in range(projects):
         program.projects.append(ledger.authorize_project(
             program.program_id, name=f"Project {n}", manager="PM", planned_start=date(2025, 1, 1),
             planned_finish=date(2026, 12, 31), deliverables=[], by=BENCH).id)
-    for n in range(3):
+    for n in range(benefits):
         benefit = ledger.identify_benefit(
             program.program_id, name=f"Benefit {n}", description="", kpi="kpi", unit="u",
             direction="increase", owner="Owner", dis_benefit=False, by=BENCH).id
@@ -51,7 +53,7 @@ def define_program(ledger: ProgramLedger, code: str) -> BenchProgram:
                                    contributing_project_ids=[], measurement_method="m",
                                    by=BENCH)
         program.benefits.append(benefit)
-    for n in range(2):
+    for n in range(risks):
         program.risks.append(ledger.raise_risk(
             program.program_id, title=f"Risk {n}", description="", category="delivery",
             likelihood=3, impact=3, owner="Owner", affected_project_ids=[], proximity="",

@@ -1,0 +1,45 @@
+"""The run's output: one Markdown table, the same as JSON, and the check that it is whole."""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+from dataclasses import asdict
+from pathlib import Path
+
+from bench.measure import Figure
+
+_SIZES = ("large", "small")
+_LOG_FIGURES = ([f"G.{s}" for s in _SIZES] + ["P4", "P6"]
+                + [f"{f}.{s}" for f in ("P4.rss", "P6.rss", "P6.export.rss") for s in _SIZES])
+EXPECTED = (["B1", "B2", "B3", "B4", "P1", "P2", "P3", "L1", "P5a", "P5b", *_LOG_FIGURES,
+             "B1s", "B3s", "P7.cmd", "P7.P5a", "P7.P5b"] + [f"P7.{f}" for f in _LOG_FIGURES])
+
+
+def missing(figures: list[Figure]) -> list[str]:
+    """Expected figure ids that are absent, or whose value is not a finite number."""
+    finite = {f.id for f in figures if math.isfinite(f.value)}
+    return [figure_id for figure_id in EXPECTED if figure_id not in finite]
+
+
+def markdown(figures: list[Figure]) -> str:
+    lines = ["| id | figure | value | baseline | ratio | target | met |",
+             "|---|---|---|---|---|---|---|"]
+    for f in figures:
+        baseline = f"{f.baseline_id} = {f.baseline_value:,.2f}" if f.baseline_id else ""
+        ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
+        met = "" if f.met is None else ("yes" if f.met else "**no**")
+        lines.append(f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {baseline} | {ratio} "
+                     f"| {f.target} | {met} |")
+    return "\n".join(lines)
+
+
+def write_json(figures: list[Figure], size: str, seconds: float, out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{size}.json"
+    path.write_text(json.dumps({
+        "size": size, "machine": platform.platform(), "python": platform.python_version(),
+        "wall_seconds": seconds, "missing": missing(figures),
+        "figures": [asdict(f) for f in figures]}, indent=2))
+    return path
