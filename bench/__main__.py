@@ -73,6 +73,8 @@ def log_suite(backend: str, sizes: dict, figures: dict[str, Figure],
                     ledger, program, sizes["commands"], "L1" if postgres else "P7.cmd",
                     f"in-process command latency ({label}, p50)",
                     figures["B4" if postgres else "B1s"], 1 if postgres else 4))
+                out.append(scenarios.batched_commands(ledger, program, sizes["commands"],
+                                                      f"{prefix}W", label))
             finally:
                 ledger.close()
         return out
@@ -109,6 +111,8 @@ def main() -> None:
     seconds = time.perf_counter() - started
     path = report.write_json(figures, size, seconds, arguments.out)
     print(report.markdown(figures))
+    print("\nP7, side by side:\n")
+    print(report.side_by_side(figures))
     print(f"\n{size} run: {seconds:.0f} s wall; JSON in {path}", file=sys.stderr)
     if absent := report.missing(figures):
         print(f"missing or not a number: {', '.join(absent)}", file=sys.stderr)

@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.measure import Figure
 
 _SIZES = ("large", "small")
-_LOG_FIGURES = ([f"G.{s}" for s in _SIZES] + ["P4", "P6"]
+_LOG_FIGURES = (["W", *(f"G.{s}" for s in _SIZES)] + ["P4", "P6"]
                 + [f"{f}.{s}" for f in ("P4.rss", "P6.rss", "P6.export.rss") for s in _SIZES])
 EXPECTED = (["B1", "B2", "B3", "B4", "P1", "P2", "P3", "L1", "P5a", "P5b", *_LOG_FIGURES,
              "B1s", "B3s", "P7.cmd", "P7.P5a", "P7.P5b"] + [f"P7.{f}" for f in _LOG_FIGURES])
@@ -33,6 +33,23 @@ def markdown(figures: list[Figure]) -> str:
         lines.append(f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {baseline} | {ratio} "
                      f"| {f.target} | {met} |")
     return "\n".join(lines)
+
+
+def side_by_side(figures: list[Figure]) -> str:
+    """P7: each figure measured on both backends, PostgreSQL beside the embedded SQLite."""
+    by_id = {f.id: f for f in figures}
+    pairs = [("L1", "P7.cmd"), *((f, f"P7.{f}") for f in ("P5a", "P5b", *_LOG_FIGURES))]
+    lines = ["| figure | PostgreSQL | ratio | SQLite | ratio |", "|---|---|---|---|---|"]
+    for pg, lite in pairs:
+        if pg in by_id and lite in by_id:
+            cells = [_value_and_ratio(by_id[pg]), _value_and_ratio(by_id[lite])]
+            lines.append(f"| {pg} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def _value_and_ratio(f: Figure) -> str:
+    ratio = f"{f.ratio:.2f} x {f.baseline_id}" if f.ratio is not None else ""
+    return f"{f.value:,.2f} {f.unit} | {ratio}"
 
 
 def write_json(figures: list[Figure], size: str, seconds: float, out: Path) -> Path:

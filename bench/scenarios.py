@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 from bench.biglog import long_stream
-from bench.measure import Figure, median, percentile, sample_latencies
-from bench.workload import BENCH, BenchProgram
+from bench.measure import Figure, median, percentile, rate, sample_latencies
+from bench.workload import BENCH, COMMANDS_PER_TRANSACTION, BenchProgram, activity, in_batches
 from ledger.application import ProgramLedger
 
 
@@ -50,3 +53,16 @@ def command_latency(ledger: ProgramLedger, program: BenchProgram, commands: int,
                   p50 / baseline.value, f"p50 <= {factor:g} x {baseline.id}",
                   p50 <= factor * baseline.value,
                   {"p99_ms": percentile(latencies, 0.99) * 1000})
+
+
+def batched_commands(ledger: ProgramLedger, program: BenchProgram, commands: int,
+                     figure_id: str, label: str) -> Figure:
+    """The command service's own rate when commands share transactions: why the large logs
+    are written by bench.biglog instead (its rate is the G figures)."""
+    batch = activity(ledger, program, commands, random.Random(11))
+    started = time.perf_counter()
+    in_batches(ledger, batch)
+    seconds = time.perf_counter() - started
+    return Figure(figure_id, f"command service, {COMMANDS_PER_TRANSACTION} commands per "
+                  f"transaction ({label})", rate(commands, seconds), "commands/s",
+                  target="(informational)", detail={"seconds": seconds})
