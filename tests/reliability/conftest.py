@@ -94,12 +94,14 @@ def _created(response: httpx.Response) -> str:
 
 
 def start_projector(database_url: str, data_dir: Path, **env: str) -> subprocess.Popen[str]:
-    """`ledger projector` in its own process, as README's PostgreSQL deployment runs it."""
-    return subprocess.Popen(
-        [sys.executable, "-c", "from ledger.cli import main; main()", "projector"],
-        env={**os.environ, "LEDGER_DATABASE_URL": database_url,
-             "LEDGER_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    """`ledger projector` in its own process, as README's PostgreSQL deployment runs it.
+    Its output goes to data_dir/projector.log: a pipe nobody reads could fill and stall it."""
+    with (data_dir / "projector.log").open("a") as output:
+        return subprocess.Popen(
+            [sys.executable, "-c", "from ledger.cli import main; main()", "projector"],
+            env={**os.environ, "LEDGER_DATABASE_URL": database_url,
+                 "LEDGER_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
+            stdout=output, stderr=subprocess.STDOUT, text=True)
 
 
 def stop_projector(projector: subprocess.Popen[str]) -> None:
@@ -130,9 +132,11 @@ class LoadProcess:
             "seconds": seconds, "request_timeout": 30, "seed": seed, "program": program.id,
             "projects": program.projects, "resources": program.resources,
             "benefits": program.benefits}))
-        self.process = subprocess.Popen([sys.executable, str(LOAD_SCRIPT), str(config),
-                                         str(self.out)], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True)
+        self.errors = workdir / "stderr.log"
+        with self.errors.open("w") as errors:
+            self.process = subprocess.Popen([sys.executable, str(LOAD_SCRIPT), str(config),
+                                             str(self.out)], stdout=subprocess.DEVNULL,
+                                            stderr=errors, text=True)
 
     def point_at(self, server: Server) -> None:
         """Send the following requests to ``server`` (a restart binds a new port)."""
@@ -176,9 +180,7 @@ class LoadProcess:
         return records
 
     def _stderr(self) -> str:
-        if self.process.poll() is None or self.process.stderr is None:
-            return "(still running)"
-        return self.process.stderr.read()
+        return self.errors.read_text()
 
     def kill(self) -> None:
         if self.process.poll() is None:

@@ -130,7 +130,8 @@ def wait_until_projected(database_url: str, head: int,
 
     def reached() -> bool:
         if projector is not None and projector.poll() is not None:
-            raise AssertionError(f"the projector exited: {projector.communicate()[1]}")
+            raise AssertionError(f"the projector exited with {projector.returncode}; "
+                                 "see projector.log in the test's directory")
         return current_position(engine) >= head
 
     try:
