@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -22,3 +23,15 @@ def test_readme_python_example_runs_and_replays_an_earlier_position(tmp_path: Pa
         "['project']",
         "['decision', 'dependency', 'project']",
     ]
+
+
+def test_every_test_the_guarantees_section_cites_exists() -> None:
+    """A promise is only as good as its test: a renamed or deleted test must fail here."""
+    section = README.read_text().split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    cited = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", section)
+    assert len(cited) >= 8
+    root = README.parent
+    for path, name in cited:
+        tree = ast.parse((root / path).read_text())
+        defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+        assert name in defined, f"README cites {path}::{name}, which does not exist"
