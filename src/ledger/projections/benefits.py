@@ -78,7 +78,7 @@ target_revisions = Table(
 )
 
 model = ReadModel("benefits", {"benefits": benefits, "measurements": measurements,
-                               "target_revisions": target_revisions})
+                               "target_revisions": target_revisions}, root="benefits")
 
 
 @model.on(Benefit.BenefitIdentified)
@@ -95,15 +95,9 @@ def _identified(event: Benefit.BenefitIdentified, position: int, view: View) -> 
     })
 
 
-def _touch(event: Benefit.Event, position: int, view: View) -> dict[str, object]:
-    row = view.changed("benefits", str(event.originator_id))
-    row["version"], row["last_position"] = event.originator_version, position
-    return row
-
-
 @model.on(Benefit.BenefitProfileSet)
 def _profile(event: Benefit.BenefitProfileSet, position: int, view: View) -> None:
-    row = _touch(event, position, view)
+    row = model.touch(event, position, view)
     row["profile"] = plain({
         "baseline_value": event.baseline_value, "baseline_date": event.baseline_date,
         "target_value": event.target_value, "target_date": event.target_date,
@@ -117,7 +111,7 @@ def _profile(event: Benefit.BenefitProfileSet, position: int, view: View) -> Non
 
 @model.on(Benefit.BenefitMeasured)
 def _measured(event: Benefit.BenefitMeasured, position: int, view: View) -> None:
-    row = _touch(event, position, view)
+    row = model.touch(event, position, view)
     view.add("measurements", {
         "measurement_id": str(event.measurement_id), "benefit_id": row["benefit_id"],
         "program_id": row["program_id"], "effective_at": event.effective_at,
@@ -135,7 +129,7 @@ def _measured(event: Benefit.BenefitMeasured, position: int, view: View) -> None
 @model.on(Benefit.BenefitMeasurementCorrected)
 def _corrected(event: Benefit.BenefitMeasurementCorrected, position: int,
                view: View) -> None:
-    row = _touch(event, position, view)
+    row = model.touch(event, position, view)
     view.changed("measurements", str(event.measurement_id)).update(
         value=event.to_value, corrected=True, correction_reason=event.reason)
     if row["latest_measurement_id"] == str(event.measurement_id):
@@ -144,8 +138,8 @@ def _corrected(event: Benefit.BenefitMeasurementCorrected, position: int,
 
 @model.on(Benefit.BenefitTargetRevised)
 def _revised(event: Benefit.BenefitTargetRevised, position: int, view: View) -> None:
-    row = _touch(event, position, view)
-    row["profile"] = {**row["profile"], "target_value": event.to_target_value,  # type: ignore[dict-item]
+    row = model.touch(event, position, view)
+    row["profile"] = {**row["profile"], "target_value": event.to_target_value,
                       "target_date": event.to_target_date.isoformat()}
     view.add("target_revisions", {
         "position": position, "benefit_id": row["benefit_id"],
@@ -159,7 +153,7 @@ def _revised(event: Benefit.BenefitTargetRevised, position: int, view: View) -> 
 
 @model.on(Benefit.BenefitStatusChanged)
 def _status(event: Benefit.BenefitStatusChanged, position: int, view: View) -> None:
-    _touch(event, position, view)["status"] = event.to_status
+    model.touch(event, position, view)["status"] = event.to_status
 
 
 class MeasurementView(BaseModel):

@@ -66,7 +66,7 @@ reviews = Table(
 )
 
 model = ReadModel("decisions", {"decisions": decisions, "affected": affected,
-                                "reviews": reviews})
+                                "reviews": reviews}, root="decisions")
 
 
 @model.on(Decision.DecisionRecorded)
@@ -90,23 +90,17 @@ def _recorded(event: Decision.DecisionRecorded, position: int, view: View) -> No
                                   "kind": kind, "program_id": program_id})
 
 
-def _touch(event: Decision.Event, position: int, view: View) -> dict[str, object]:
-    row = view.changed("decisions", str(event.originator_id))
-    row["version"], row["last_position"] = event.originator_version, position
-    return row
-
-
 @model.on(Decision.DecisionSuperseded)
 def _superseded(event: Decision.DecisionSuperseded, position: int, view: View) -> None:
-    _touch(event, position, view).update(superseded_by=str(event.by_decision_id),
-                                         superseded_reason=event.reason)
+    model.touch(event, position, view).update(superseded_by=str(event.by_decision_id),
+                                              superseded_reason=event.reason)
     later = view.changed("decisions", str(event.by_decision_id))
     later["supersedes"] = [*later["supersedes"], str(event.originator_id)]
 
 
 @model.on(Decision.DecisionOutcomeReviewed)
 def _reviewed(event: Decision.DecisionOutcomeReviewed, position: int, view: View) -> None:
-    _touch(event, position, view)
+    model.touch(event, position, view)
     view.add("reviews", {
         "position": position, "decision_id": str(event.originator_id),
         "verdict": event.verdict, "summary": event.summary, "evidence": list(event.evidence),

@@ -36,7 +36,8 @@ dependencies = Table(
     Column("last_position", POSITION, nullable=False),
 )
 
-model = ReadModel("dependencies", {"dependencies": dependencies})
+model = ReadModel("dependencies", {"dependencies": dependencies},
+                  root="dependencies")
 
 
 @model.on(Dependency.DependencyDeclared)
@@ -55,10 +56,8 @@ def _declared(event: Dependency.DependencyDeclared, position: int, view: View) -
 
 @model.on(Dependency.DependencyStatusChanged)
 def _status(event: Dependency.DependencyStatusChanged, position: int, view: View) -> None:
-    row = view.changed("dependencies", str(event.originator_id))
-    row.update(status=event.to_status, status_reason=event.reason,
-               status_changed_at=event.effective_at, version=event.originator_version,
-               last_position=position)
+    model.touch(event, position, view).update(
+        status=event.to_status, status_reason=event.reason, status_changed_at=event.effective_at)
 
 
 class DependencyView(BaseModel):

@@ -24,7 +24,7 @@ programs = Table(
     Column("last_position", POSITION, nullable=False),
 )
 
-model = ReadModel("programs", {"programs": programs})
+model = ReadModel("programs", {"programs": programs}, root="programs")
 
 
 @model.on(Program.ProgramDefined)
@@ -37,23 +37,17 @@ def _defined(event: Program.ProgramDefined, position: int, view: View) -> None:
     })
 
 
-def _touch(event: Program.Event, position: int, view: View) -> dict[str, object]:
-    row = view.changed("programs", str(event.originator_id))
-    row["version"], row["last_position"] = event.originator_version, position
-    return row
-
-
 @model.on(Program.ProgramObjectiveAdded)
 def _objective(event: Program.ProgramObjectiveAdded, position: int, view: View) -> None:
-    row = _touch(event, position, view)
-    row["objectives"] = [*row["objectives"], event.objective]  # type: ignore[misc]
+    row = model.touch(event, position, view)
+    row["objectives"] = [*row["objectives"], event.objective]
 
 
 @model.on(Program.ProgramStatusChanged)
 def _status(event: Program.ProgramStatusChanged, position: int, view: View) -> None:
-    _touch(event, position, view)["status"] = event.to_status
+    model.touch(event, position, view)["status"] = event.to_status
 
 
 @model.on(Program.ProgramComponentRegistered)
 def _component(event: Program.ProgramComponentRegistered, position: int, view: View) -> None:
-    _touch(event, position, view)
+    model.touch(event, position, view)

@@ -10,14 +10,17 @@ from sqlalchemy import Engine, Table
 from sqlalchemy.engine import Connection
 
 from ledger.projections.catalog import READ_MODELS
+from ledger.projections.log import notifications_after
 from ledger.projections.registry import ReadModel
 from ledger.projections.tracking import LIVE, lock_projection, record_position, tracked_position
 from ledger.projections.view import View
 
 
 class EventLog(Protocol):
-    """What projections need of the application: its notification log and its mapper (which
-    applies upcasters). ProgramLedger is one; projections never import the application."""
+    """What projections need of the application: its recorder (for the head of the log; the
+    events themselves are read from its table on the projector's connection) and its mapper
+    (which applies upcasters). ProgramLedger is one; projections never import the
+    application."""
 
     @property
     def recorder(self) -> ApplicationRecorder: ...
@@ -64,20 +67,26 @@ class Projector:
     def apply_batch_in(self, connection: Connection) -> tuple[int, int]:
         """Apply up to one batch inside the caller's transaction, which holds the lock."""
         position = tracked_position(connection, self.tracking_name)
-        notifications = self.log.recorder.select_notifications(
-            start=position, limit=self.batch_size, inclusive_of_start=False)
+        notifications = notifications_after(connection, position, self.batch_size)
         if not notifications:
             return 0, position
-        views = {m.name: View(connection, {n: self.tables[f"{m.name}.{n}"]
-                                           for n in m.tables}) for m in self.models}
-        for notification in notifications:
-            event = self.log.mapper.to_domain_event(notification)
+        events = [self.log.mapper.to_domain_event(n) for n in notifications]
+        views = {m.name: self._view(connection, m, events) for m in self.models}
+        for notification, event in zip(notifications, events, strict=True):
             for model in self.models:
                 model.apply(event, notification.id, views[model.name])
         for view in views.values():
             view.flush()
         record_position(connection, notifications[-1].id, self.tracking_name)
         return len(notifications), notifications[-1].id
+
+    def _view(self, connection: Connection, model: ReadModel, events: list[Any]) -> View:
+        """The model's view for one batch, holding already the root rows the batch changes:
+        one query for all of them instead of one for each."""
+        view = View(connection, {n: self.tables[f"{model.name}.{n}"] for n in model.tables})
+        if model.root is not None:
+            view.prefetch(model.root, model.root_keys(events))
+        return view
 
     def catch_up(self) -> int:
         """Apply batches until the head of the log; returns the events applied."""

@@ -49,7 +49,8 @@ status_history = Table(
     Index("ix_rm_project_status_history_project", "project_id", "effective_at"),
 )
 
-model = ReadModel("projects", {"projects": projects, "status_history": status_history})
+model = ReadModel("projects", {"projects": projects, "status_history": status_history},
+                  root="projects")
 
 
 @model.on(Project.ProjectAuthorized)
@@ -65,20 +66,14 @@ def _authorized(event: Project.ProjectAuthorized, position: int, view: View) -> 
     })
 
 
-def _touch(event: Project.Event, position: int, view: View) -> dict[str, object]:
-    row = view.changed("projects", str(event.originator_id))
-    row["version"], row["last_position"] = event.originator_version, position
-    return row
-
-
 @model.on(Project.ProjectLifecycleChanged)
 def _lifecycle(event: Project.ProjectLifecycleChanged, position: int, view: View) -> None:
-    _touch(event, position, view)["lifecycle"] = event.to_status
+    model.touch(event, position, view)["lifecycle"] = event.to_status
 
 
 @model.on(Project.ProjectStatusReported)
 def _reported(event: Project.ProjectStatusReported, position: int, view: View) -> None:
-    row = _touch(event, position, view)
+    row = model.touch(event, position, view)
     report: dict[str, object] = {
         **event.ratings, "narrative": event.narrative, "reason": event.reason,
         "effective_at": event.effective_at.isoformat(),
@@ -99,8 +94,8 @@ def _reported(event: Project.ProjectStatusReported, position: int, view: View) -
 
 @model.on(Project.ScopeChanged)
 def _scope(event: Project.ScopeChanged, position: int, view: View) -> None:
-    row = _touch(event, position, view)
-    deliverables = dict(row["deliverables"])  # type: ignore[call-overload]
+    row = model.touch(event, position, view)
+    deliverables = dict(row["deliverables"])
     for item in event.added:
         deliverables[item["key"]] = plain(item)
     for key, status in [*((k, "removed") for k in event.removed),
@@ -111,8 +106,8 @@ def _scope(event: Project.ScopeChanged, position: int, view: View) -> None:
 
 @model.on(Project.DeliverableDelivered)
 def _delivered(event: Project.DeliverableDelivered, position: int, view: View) -> None:
-    row = _touch(event, position, view)
-    deliverables = dict(row["deliverables"])  # type: ignore[call-overload]
+    row = model.touch(event, position, view)
+    deliverables = dict(row["deliverables"])
     deliverables[event.key] = {**deliverables[event.key], "status": "delivered",
                                "delivered_at": event.effective_at.isoformat()}
     row["deliverables"] = deliverables

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import singledispatch
 from typing import Any
 
 from sqlalchemy import Table
 
-from ledger.projections.view import View
+from ledger.projections.view import Row, View
 
 Handler = Callable[[Any, int, View], None]
 
@@ -20,10 +20,15 @@ def _ignore(event: object, position: int, view: View) -> None:
 
 @dataclass
 class ReadModel:
-    """A named set of tables and the handlers that derive them from events."""
+    """A named set of tables and the handlers that derive them from events.
+
+    ``root`` names the table that holds one row per aggregate, keyed by the aggregate's id:
+    the row nearly every handled event changes, so a batch fetches all of them in one query.
+    """
 
     name: str
     tables: dict[str, Table]
+    root: str | None = None
     handle: Any = field(default_factory=lambda: singledispatch(_ignore))
 
     def on(self, *event_classes: type) -> Callable[[Handler], Handler]:
@@ -37,3 +42,20 @@ class ReadModel:
 
     def apply(self, event: object, position: int, view: View) -> None:
         self.handle(event, position, view)
+
+    def handles(self, event_class: type) -> bool:
+        return self.handle.dispatch(event_class) is not _ignore
+
+    def root_keys(self, events: Iterable[object]) -> set[str]:
+        """The ids of the root rows that these events may change."""
+        return {str(event.originator_id) for event in events  # type: ignore[attr-defined]
+                if self.handles(type(event))}
+
+    def touch(self, event: Any, position: int, view: View) -> Row:
+        """The event's aggregate row, marked changed, brought up to this event's version and
+        position; the handler changes the rest of it in place."""
+        if self.root is None:
+            raise LookupError(f"read model {self.name} has no root table to touch")
+        row = view.changed(self.root, str(event.originator_id))
+        row["version"], row["last_position"] = event.originator_version, position
+        return row

@@ -17,7 +17,7 @@ from ledger.domain.resource import SharedResource
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
 from ledger.projections.types import ID, POSITION, DecimalText, Document, UTCDateTime
-from ledger.projections.view import View
+from ledger.projections.view import Row, View
 
 resources = Table(
     "rm_resources", metadata,
@@ -50,7 +50,8 @@ allocations = Table(
     Index("ix_rm_allocations_resource_month", "resource_id", "month"),
 )
 
-model = ReadModel("resources", {"resources": resources, "allocations": allocations})
+model = ReadModel("resources", {"resources": resources, "allocations": allocations},
+                  root="resources")
 
 
 @model.on(SharedResource.ResourceRegistered)
@@ -63,21 +64,15 @@ def _registered(event: SharedResource.ResourceRegistered, position: int, view: V
     })
 
 
-def _touch(event: SharedResource.Event, position: int, view: View) -> dict[str, object]:
-    row = view.changed("resources", str(event.originator_id))
-    row["version"], row["last_position"] = event.originator_version, position
-    return row
-
-
 @model.on(SharedResource.ResourceCapacityChanged)
 def _capacity(event: SharedResource.ResourceCapacityChanged, position: int, view: View) -> None:
-    row = _touch(event, position, view)
+    row = model.touch(event, position, view)
     row["capacity_per_month"] = event.to_capacity
     row["capacity_decision_id"] = str(event.decision_id) if event.decision_id else None
 
 
-def _add_to_month(row: dict[str, object], month: str, amount: Decimal, governed: int) -> None:
-    months = dict(row["months"])  # type: ignore[call-overload]
+def _add_to_month(row: Row, month: str, amount: Decimal, governed: int) -> None:
+    months = dict(row["months"])
     load = months.get(month, {"allocated": "0", "governed": 0})
     allocated, count = Decimal(load["allocated"]) + amount, load["governed"] + governed
     if allocated == 0 and count == 0:
@@ -89,7 +84,7 @@ def _add_to_month(row: dict[str, object], month: str, amount: Decimal, governed:
 
 @model.on(SharedResource.ResourceAllocated)
 def _allocated(event: SharedResource.ResourceAllocated, position: int, view: View) -> None:
-    row = _touch(event, position, view)
+    row = model.touch(event, position, view)
     _add_to_month(row, event.month, event.amount, 1 if event.decision_id else 0)
     view.add("allocations", {
         "allocation_id": str(event.allocation_id), "resource_id": row["resource_id"],
@@ -103,7 +98,7 @@ def _allocated(event: SharedResource.ResourceAllocated, position: int, view: Vie
 @model.on(SharedResource.ResourceAllocationReleased)
 def _released(event: SharedResource.ResourceAllocationReleased, position: int,
               view: View) -> None:
-    row = _touch(event, position, view)
+    row = model.touch(event, position, view)
     allocation = view.changed("allocations", str(event.allocation_id))
     allocation.update(released=True, released_reason=event.reason)
     _add_to_month(row, allocation["month"], -allocation["amount"],

@@ -53,7 +53,7 @@ assessments = Table(
     Column("actor", Text, nullable=False),
 )
 
-model = ReadModel("risks", {"risks": risks, "assessments": assessments})
+model = ReadModel("risks", {"risks": risks, "assessments": assessments}, root="risks")
 
 
 def _assessment(event: Risk.Event, position: int, likelihood: int, impact: int,
@@ -79,36 +79,31 @@ def _raised(event: Risk.RiskRaised, position: int, view: View) -> None:
                                         "initial assessment"))
 
 
-def _touch(event: Risk.Event, position: int, view: View) -> dict[str, object]:
-    row = view.changed("risks", str(event.originator_id))
-    row["version"], row["last_position"] = event.originator_version, position
-    return row
-
-
 @model.on(Risk.RiskAssessed)
 def _assessed(event: Risk.RiskAssessed, position: int, view: View) -> None:
-    _touch(event, position, view).update(likelihood=event.likelihood, impact=event.impact,
-                                         exposure=event.likelihood * event.impact)
+    model.touch(event, position, view).update(
+        likelihood=event.likelihood, impact=event.impact,
+        exposure=event.likelihood * event.impact)
     view.add("assessments", _assessment(event, position, event.likelihood, event.impact,
                                         event.rationale))
 
 
 @model.on(Risk.RiskResponsePlanned)
 def _response(event: Risk.RiskResponsePlanned, position: int, view: View) -> None:
-    _touch(event, position, view)["response"] = {"strategy": event.strategy,
-                                                  "actions": list(event.actions)}
+    model.touch(event, position, view)["response"] = {"strategy": event.strategy,
+                                                       "actions": list(event.actions)}
 
 
 @model.on(Risk.RiskMaterialized)
 def _materialized(event: Risk.RiskMaterialized, position: int, view: View) -> None:
-    _touch(event, position, view).update(status="materialized", issue={
+    model.touch(event, position, view).update(status="materialized", issue={
         "description": event.description, "impact": event.impact_description,
         "at": event.effective_at.isoformat()})
 
 
 @model.on(Risk.RiskClosed)
 def _closed(event: Risk.RiskClosed, position: int, view: View) -> None:
-    _touch(event, position, view).update(status="closed", closed_reason=event.reason)
+    model.touch(event, position, view).update(status="closed", closed_reason=event.reason)
 
 
 class AssessmentView(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -52,17 +53,19 @@ known_fields = Table(
     Column("fields", Document, nullable=False),
 )
 
-model = ReadModel("timeline", {"timeline": timeline, "known_fields": known_fields})
+model = ReadModel("timeline", {"timeline": timeline, "known_fields": known_fields},
+                  root="known_fields")
 
 
 @model.on(LedgerAggregate.Event)
 def _any_event(event: Any, position: int, view: View) -> None:
     aggregate_id = str(event.originator_id)
+    aggregate_type, event_type = _names(event.__class__)
     data = {k: plain(v) for k, v in vars(event).items() if k not in METADATA_FIELDS}
     known = view.get("known_fields", aggregate_id)
     if known is None:
         program_id = data.get("program_id") or (
-            aggregate_id if type(event).__name__ == "ProgramDefined" else None)
+            aggregate_id if event_type == "ProgramDefined" else None)
         known = view.add("known_fields", {"aggregate_id": aggregate_id,
                                           "program_id": program_id, "fields": {}})
     before: dict[str, Any] = known["fields"]
@@ -72,12 +75,17 @@ def _any_event(event: Any, position: int, view: View) -> None:
     view.add("timeline", {
         "position": position, "recorded_at": event.timestamp,
         "effective_at": event.effective_at, "actor": event.actor, "reason": event.reason,
-        "aggregate_type": type(event).__qualname__.split(".")[0],
-        "aggregate_id": aggregate_id, "program_id": known["program_id"],
-        "version": event.originator_version, "event_type": type(event).__name__,
-        "summary": summarize(type(event).__name__, data, event.reason),
+        "aggregate_type": aggregate_type, "aggregate_id": aggregate_id,
+        "program_id": known["program_id"], "version": event.originator_version,
+        "event_type": event_type, "summary": summarize(event_type, data, event.reason),
         "changes": changes, "correlation_id": event.correlation_id,
     })
+
+
+@cache
+def _names(event_class: type) -> tuple[str, str]:
+    """(aggregate type, event type) of Risk.RiskAssessed: ('Risk', 'RiskAssessed')."""
+    return event_class.__qualname__.split(".")[0], event_class.__name__
 
 
 @cache
@@ -89,9 +97,11 @@ def _in_words(event_type: str) -> str:
 def summarize(event_type: str, data: dict[str, Any], reason: str | None) -> str:
     """One human line: the event in words, its most telling values, and the reason."""
     words = _in_words(event_type)
-    telling = [f"{k.replace('_', ' ')}: {v}" for k, v in data.items()
-               if isinstance(v, str | int | float) and not isinstance(v, bool)
-               and not k.endswith("_id") and len(str(v)) <= 60 and v != reason][:3]
+    # The first three short plain values that are neither ids nor the reason again.
+    telling = list(islice((f"{k.replace('_', ' ')}: {v}" for k, v in data.items()
+                           if not k.endswith("_id") and isinstance(v, (str, int, float))
+                           and not isinstance(v, bool) and v != reason and len(str(v)) <= 60),
+                          3))
     line = words.capitalize() + (" (" + "; ".join(telling) + ")" if telling else "")
     return line + (f" because {reason}" if reason else "")
 

@@ -8,16 +8,19 @@ event and the rows it touches.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, insert, select, tuple_
+from sqlalchemy import Select, Table, and_, bindparam, delete, select, tuple_
 from sqlalchemy.engine import Connection
+
+from ledger.projections.bulk import insert_rows
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
-# Keys per DELETE statement: well below SQLite's limit on bound parameters.
-DELETE_CHUNK = 300
+# Keys per DELETE or bulk SELECT: well below SQLite's limit on bound parameters.
+KEYS_CHUNK = 300
 
 
 @cache
@@ -26,6 +29,13 @@ def _lookup(table: Table) -> Select[Any]:
     compiling a fresh statement for every row would dominate a rebuild's time."""
     columns = list(table.primary_key.columns)
     return select(table).where(and_(*(c == bindparam(f"k{i}") for i, c in enumerate(columns))))
+
+
+@cache
+def _lookup_many(table: Table) -> Select[Any]:
+    """SELECT the rows whose (single-column) primary key is in a list bound as ``keys``."""
+    (column,) = table.primary_key.columns
+    return select(table).where(column.in_(bindparam("keys", expanding=True)))
 
 
 @cache
@@ -44,7 +54,7 @@ class View:
         self._added: dict[str, set[Key]] = {name: set() for name in tables}
 
     def _key(self, name: str, values: Row) -> Key:
-        return tuple(values[column] for column in _key_names(self.tables[name]))
+        return tuple([values[column] for column in _key_names(self.tables[name])])
 
     def get(self, name: str, *key: Any) -> Row | None:
         """The row with this primary key (as a mutable dict), or None."""
@@ -55,6 +65,18 @@ class View:
                 _lookup(self.tables[name]), parameters).mappings().first()
             cache_[key] = dict(found) if found else None
         return cache_[key]
+
+    def prefetch(self, name: str, keys: Iterable[Any]) -> None:
+        """Load the rows with these (single-column) keys in bulk, so that ``get`` finds them,
+        or finds that they do not exist, without a query of its own."""
+        cache_ = self._rows[name]
+        wanted = sorted(k for k in set(keys) if (k,) not in cache_)
+        for start in range(0, len(wanted), KEYS_CHUNK):
+            chunk = wanted[start:start + KEYS_CHUNK]
+            cache_.update({(k,): None for k in chunk})
+            found = self.connection.execute(_lookup_many(self.tables[name]), {"keys": chunk})
+            for row in map(dict, found.mappings()):
+                cache_[self._key(name, row)] = row
 
     def require(self, name: str, *key: Any) -> Row:
         row = self.get(name, *key)
@@ -85,13 +107,13 @@ class View:
             dirty = sorted(self._dirty[name], key=repr)  # a stable statement order
             stored = [k for k in dirty if k not in self._added[name]]
             key_columns = list(table.primary_key.columns)
-            for start in range(0, len(stored), DELETE_CHUNK):
-                chunk = stored[start:start + DELETE_CHUNK]
+            for start in range(0, len(stored), KEYS_CHUNK):
+                chunk = stored[start:start + KEYS_CHUNK]
                 matches = (key_columns[0].in_([k[0] for k in chunk]) if len(key_columns) == 1
                            else tuple_(*key_columns).in_(chunk))
                 self.connection.execute(delete(table).where(matches))
             current = [row for k in dirty if (row := self._rows[name][k]) is not None]
             if current:
-                self.connection.execute(insert(table), current)
+                insert_rows(self.connection, table, current)
             self._dirty[name].clear()
             self._added[name].clear()
