@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -12,8 +14,19 @@ from uuid import UUID
 
 import psycopg2.errors
 import sqlalchemy.exc
-from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, OperationalError, Transcoding
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    project_aggregate,
+)
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    OperationalError,
+    StoredEvent,
+    Transcoding,
+)
 from sqlalchemy.orm import Session
 
 from ledger.domain.base import LedgerAggregate
@@ -32,6 +45,7 @@ AGGREGATE_CLASSES: tuple[type[LedgerAggregate], ...] = (
     Program, Project, Dependency, SharedResource, Benefit, Risk, Decision,
 )
 TAggregate = TypeVar("TAggregate", bound=LedgerAggregate)
+_IDS_PER_QUERY = 1000  # well under SQLite's limit on bound parameters
 
 
 class DateAsISO(Transcoding):
@@ -187,8 +201,52 @@ class LedgerService(Application[UUID]):
 
     def active_edges(self, program: Program) -> list[tuple[UUID, UUID]]:
         """(provider, consumer) for every dependency of the program that is not withdrawn."""
-        dependencies = [self.load(i, Dependency) for i in program.component_ids("dependency")]
+        dependencies = self.current_states(program.component_ids("dependency"), Dependency)
         return [d.edge for d in dependencies if d.is_active]
+
+    def current_states(self, aggregate_ids: Sequence[UUID], cls: type[TAggregate]
+                       ) -> list[TAggregate]:
+        """Many short-lived aggregates as they are now, read in one query rather than one
+        each, so a rule over a whole set (the dependency graph) costs one round trip inside
+        the write lock however large the program grows. The objects may be the cached ones
+        themselves: callers read them and never change them."""
+        cache = self.repository.cache
+        cached: dict[UUID, TAggregate] = {}
+        for aggregate_id in aggregate_ids if cache is not None else ():
+            with suppress(KeyError):
+                cached[aggregate_id] = cache.get(aggregate_id)  # type: ignore[union-attr,assignment]
+        newer: dict[UUID, list[StoredEvent]] = defaultdict(list)
+        for owner, event in self._stored_events_of(aggregate_ids):
+            known = cached.get(owner)
+            if known is None or event.originator_version > known.version:
+                newer[owner].append(event)
+        states = []
+        for aggregate_id in aggregate_ids:
+            state = cached.get(aggregate_id)
+            if aggregate_id in newer:  # bring a copy up to date; the cache keeps the result
+                state = project_aggregate(
+                    deepcopy(state), map(self.mapper.to_domain_event, newer[aggregate_id]))
+                if cache is not None:
+                    cache.put(aggregate_id, state)
+            if not isinstance(state, cls):
+                raise NotFound(f"no {_kind(cls)} with id {aggregate_id}")
+            states.append(state)
+        return states
+
+    def _stored_events_of(self, aggregate_ids: Sequence[UUID]
+                          ) -> Iterator[tuple[UUID, StoredEvent]]:
+        """Every stored event of the given aggregates, in position order."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedApplicationRecorder)
+        record = recorder.events_record_cls
+        with recorder.transaction(commit=False) as session:  # joins the command's, if any
+            for start in range(0, len(aggregate_ids), _IDS_PER_QUERY):
+                chunk = list(aggregate_ids[start:start + _IDS_PER_QUERY])
+                for row in session.query(record).filter(record.originator_id.in_(chunk)) \
+                        .order_by(record.id):
+                    owner = UUID(str(row.originator_id))
+                    yield owner, StoredEvent(owner, row.originator_version, row.topic,
+                                             bytes(row.state))
 
 
 def _write_lock_timed_out(error: BaseException) -> bool:
