@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -105,6 +106,8 @@ def main() -> None:
                         help="write the large logs again even if the cache holds them")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     arguments = parser.parse_args()
+    # A terminated run still leaves through every `finally`, so its databases are dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     size = "quick" if arguments.quick else "full"
     started = time.perf_counter()
     figures = run(size, arguments.fresh_logs)
