@@ -24,6 +24,7 @@ from ledger.audit.keys import load_or_create_signing_key
 from ledger.cli.session import open_cli_ledger
 from ledger.projections.catalog import read_model_engine
 from ledger.projections.projector import head_of
+from ledger.projections.rebuild import REBUILD_BATCH
 from ledger.projections.rebuild import rebuild as rebuild_read_models
 from ledger.projections.runner import ProjectionRunner, projection_statuses, run_in_foreground
 from ledger.settings import Settings
@@ -58,7 +59,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="JSON for script
 
 @app.command()
 def rebuild(batch_size: Annotated[int, typer.Option(min=1, help="Events per transaction.")]
-            = 1000) -> None:
+            = REBUILD_BATCH) -> None:
     """Rebuild every read model from the log into fresh tables, then switch atomically;
     queries keep being answered from the current tables meanwhile."""
     settings = Settings()
