@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +17,7 @@ from ledger.projections.decisions import reviews
 from ledger.projections.projector import Projector
 from ledger.projections.rebuild import rebuild
 from ledger.projections.risks import risks
-from ledger.projections.runner import ProjectionRunner, ProjectionStatus
+from ledger.projections.runner import ProjectionRunner, ProjectionStatus, _Doorbell
 from ledger.projections.timeline import timeline
 from ledger.projections.tracking import current_position, try_to_lead
 from ledger.projections.waiting import wait_for_position
@@ -201,3 +203,21 @@ def test_two_projectors_racing_never_apply_an_event_twice(
     for engine in engines:
         engine.dispose()
 
+
+
+def test_the_doorbell_works_beyond_fd_setsize() -> None:
+    """A busy server holds many descriptors; select.select() refuses any above 1023."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        bell = _Doorbell()
+        assert bell._read > 1024
+        assert bell.wait(0.01) == []
+        bell.ring()
+        assert bell._read in bell.wait(5.0)
+        assert bell.wait(0.01) == []  # waiting drained the rings
+    finally:
+        for descriptor in filler:
+            os.close(descriptor)

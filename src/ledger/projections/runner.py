@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-import select
+import selectors
 import signal
 import threading
 import time
@@ -317,7 +317,11 @@ class _Doorbell:
 
     def wait(self, timeout: float, *others: Any) -> list[Any]:
         """Wait until the bell rings or one of ``others`` is readable; return the readable."""
-        readable: list[Any] = select.select([self._read, *others], [], [], timeout)[0]
+        # A selector, not select.select: a busy server's descriptors can pass FD_SETSIZE.
+        with selectors.DefaultSelector() as selector:
+            for source in (self._read, *others):
+                selector.register(source, selectors.EVENT_READ)
+            readable = [key.fileobj for key, _ in selector.select(timeout)]
         if self._read in readable:
             with suppress(BlockingIOError):
                 while os.read(self._read, 512):
