@@ -33,7 +33,9 @@ check: test lint
 clean:
 	rm -rf $(VENV) .ledger .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-## Benchmarks on the local PostgreSQL: full sizes (~15 min) or small ones (~2 min).
+## Benchmarks on the local PostgreSQL and SQLite: full sizes (~10 min once the large logs are
+## cached in bench/results/cache and template databases; ~25 min when they must be written)
+## or small ones (~1-2 min). The run fails only if a figure is missing, never on a timing.
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
