@@ -128,7 +128,7 @@ def test_database_outage_under_load_answers_prompt_503_and_recovers_without_rest
     assert len(during) >= 3 * CLIENTS
     slow_or_wrong = [r for r in during if r["status"] != 503 or r["t1"] - r["t0"] >= PROMPT_SECONDS
                      or r["ctype"] != "application/problem+json" or not r["retry_after"]]
-    assert not slow_or_wrong, slow_or_wrong[:5]
+    assert not slow_or_wrong, (database.kind, slow_or_wrong[:5])
     # The server never went away, and 503 means the database was away: from the stop on.
     unexpected = [r for r in records if r["status"] not in (200, 201, 409, 412, 503)
                   or (r["status"] == 503 and r["t1"] < going)]
