@@ -93,17 +93,3 @@ def activity(ledger: ProgramLedger, program: BenchProgram, count: int,
                                                      amount=Decimal(1), by=BENCH))
     return commands
 
-
-def populate(ledger: ProgramLedger, programs: int, events_per_program: int,
-             seed: int = 7, progress: Callable[[int], None] | None = None) -> list[BenchProgram]:
-    """Several realistic programs, interleaved, until each has about ``events_per_program``."""
-    rng = random.Random(seed)
-    created = [define_program(ledger, f"BENCH-{n:03d}") for n in range(programs)]
-    per_program = max(0, events_per_program - 30)
-    for chunk in range(0, per_program, COMMANDS_PER_TRANSACTION):
-        size = min(COMMANDS_PER_TRANSACTION, per_program - chunk)
-        for program in created:
-            in_batches(ledger, activity(ledger, program, size, rng))
-            if progress:
-                progress(size)
-    return created
