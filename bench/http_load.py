@@ -56,6 +56,18 @@ def setup_projects(url: str, token: str, count: int) -> list[str]:
             "planned_finish": "2026-12-31"}).json()["id"] for n in range(count)]
 
 
+def floor(url: str, requests: int) -> list[float]:
+    """Latencies of GET /healthz: what any request costs before Ledger does any work (the
+    event loop, HTTP parsing, middleware and the client), the floor under P1."""
+    with httpx.Client(base_url=url, timeout=30) as http:
+        latencies = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            http.get("/healthz").raise_for_status()
+            latencies.append(time.perf_counter() - started)
+        return latencies
+
+
 def load(url: str, token: str, projects: list[str], per_client: int,
          read_after: bool) -> dict[str, Any]:
     """One thread per project, each posting status reports; optionally read-your-writes."""
@@ -98,9 +110,13 @@ def figures(result: dict[str, Any], mode: str, b1_ms: float, b1_rate: float) -> 
     lat = result["latencies"]
     if mode == "P1":
         p50, p99 = median(lat) * 1000, percentile(lat, 0.99) * 1000
+        floor_p50 = median(result["floor"]) * 1000
         return [Figure("P1", "command latency over HTTP, 1 client (p50)", p50, "ms", "B1",
                        b1_ms, p50 / b1_ms, "p50 <= 4 x B1, p99 <= 10 x B1",
-                       p50 <= 4 * b1_ms and p99 <= 10 * b1_ms, {"p99_ms": p99})]
+                       p50 <= 4 * b1_ms and p99 <= 10 * b1_ms, {"p99_ms": p99}),
+                Figure("H0", "HTTP floor: GET /healthz, 1 client (p50)", floor_p50, "ms",
+                       "B1", b1_ms, floor_p50 / b1_ms, "(informational)",
+                       detail={"p99_ms": percentile(result["floor"], 0.99) * 1000})]
     if mode == "P2":
         throughput = rate(len(lat), result["seconds"])
         p99 = percentile(lat, 0.99) * 1000
@@ -143,4 +159,6 @@ if __name__ == "__main__":
     url, token, mode, per_client = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     projects = json.loads(sys.argv[5])
     outcome = load(url, token, projects, per_client, read_after=mode == "P3")
+    if mode == "P1":
+        outcome["floor"] = floor(url, per_client)
     print(json.dumps(outcome))
