@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ledger.settings import Settings
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -35,3 +37,10 @@ def test_every_test_the_guarantees_section_cites_exists() -> None:
         tree = ast.parse((root / path).read_text())
         defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
         assert name in defined, f"README cites {path}::{name}, which does not exist"
+
+
+def test_the_configuration_table_lists_every_setting() -> None:
+    section = README.read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = {name.lower() for name in re.findall(r"`LEDGER_([A-Z_]+)`", section)}
+    internal = {"create_tables"}  # tests only: Alembic owns the schema otherwise
+    assert documented == set(Settings.model_fields) - internal
