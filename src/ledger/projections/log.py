@@ -33,9 +33,11 @@ _AFTER = (select(stored_events.c.id, stored_events.c.originator_id,
 
 def notifications_after(connection: Connection, position: int, limit: int) -> list[Notification]:
     """Up to ``limit`` notifications past ``position``, in log order."""
-    rows = connection.execute(_AFTER.where(stored_events.c.id > position).limit(limit))
-    return [Notification(id=row[0], originator_id=_uuid(row[1]), originator_version=row[2],
-                         topic=row[3], state=row[4]) for row in rows]
+    # All at once: iterating the result would fetch, and process, one row per call.
+    rows = connection.execute(_AFTER.where(stored_events.c.id > position).limit(limit)).all()
+    return [Notification(id=id_, originator_id=_uuid(originator_id),
+                         originator_version=version, topic=topic, state=state)
+            for id_, originator_id, version, topic, state in rows]
 
 
 def _uuid(value: Any) -> UUID:

@@ -44,12 +44,20 @@ class ReadModel:
         self.handle(event, position, view)
 
     def handles(self, event_class: type) -> bool:
-        return self.handle.dispatch(event_class) is not _ignore
+        return self.handler_for(event_class) is not None
+
+    def handler_for(self, event_class: type) -> Handler | None:
+        """The handler of this event class, or None if the model ignores it."""
+        handler: Handler = self.handle.dispatch(event_class)
+        return None if handler is _ignore else handler
 
     def root_keys(self, events: Iterable[object]) -> set[str]:
         """The ids of the root rows that these events may change."""
+        events = list(events)
+        # One dispatch per event class, not per event: a batch holds few classes.
+        handled = {cls for cls in {type(event) for event in events} if self.handles(cls)}
         return {str(event.originator_id) for event in events  # type: ignore[attr-defined]
-                if self.handles(type(event))}
+                if type(event) in handled}
 
     def touch(self, event: Any, position: int, view: View) -> Row:
         """The event's aggregate row, marked changed, brought up to this event's version and

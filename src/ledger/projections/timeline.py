@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -69,9 +68,10 @@ def _any_event(event: Any, position: int, view: View) -> None:
         known = view.add("known_fields", {"aggregate_id": aggregate_id,
                                           "program_id": program_id, "fields": {}})
     before: dict[str, Any] = known["fields"]
-    changes = {name: {"before": before.get(name), "after": value}
-               for name, value in data.items() if before.get(name) != value}
-    view.changed("known_fields", aggregate_id)["fields"] = {**before, **data}
+    changes = {name: {"before": old, "after": value}
+               for name, value in data.items() if (old := before.get(name)) != value}
+    # In place: the batch's cached row is the only holder of this dict.
+    view.changed("known_fields", aggregate_id)["fields"].update(data)
     view.add("timeline", {
         "position": position, "recorded_at": event.timestamp,
         "effective_at": event.effective_at, "actor": event.actor, "reason": event.reason,
@@ -96,14 +96,36 @@ def _in_words(event_type: str) -> str:
 
 def summarize(event_type: str, data: dict[str, Any], reason: str | None) -> str:
     """One human line: the event in words, its most telling values, and the reason."""
-    words = _in_words(event_type)
-    # The first three short plain values that are neither ids nor the reason again.
-    telling = list(islice((f"{k.replace('_', ' ')}: {v}" for k, v in data.items()
-                           if not k.endswith("_id") and isinstance(v, (str, int, float))
-                           and not isinstance(v, bool) and v != reason and len(str(v)) <= 60),
-                          3))
-    line = words.capitalize() + (" (" + "; ".join(telling) + ")" if telling else "")
+    telling = _telling(data, reason)
+    line = _in_words(event_type).capitalize() + (
+        " (" + "; ".join(telling) + ")" if telling else "")
     return line + (f" because {reason}" if reason else "")
+
+
+def _telling(data: dict[str, Any], reason: str | None) -> list[str]:
+    """The first three short plain values that are neither ids nor the reason again."""
+    telling: list[str] = []
+    for name, value in data.items():
+        label = _label(name)
+        if label is not None and _short_plain(value) and value != reason:
+            telling.append(f"{label}: {value}")
+            if len(telling) == 3:
+                break
+    return telling
+
+
+@cache
+def _label(field: str) -> str | None:
+    """A field as a summary names it; None for an id, which tells a reader nothing."""
+    return None if field.endswith("_id") else field.replace("_", " ")
+
+
+def _short_plain(value: Any) -> bool:
+    """A string or number (not a bool) of at most 60 characters."""
+    if type(value) is str:  # the common case, where str(value) is value itself
+        return len(value) <= 60
+    return (isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            and len(str(value)) <= 60)
 
 
 class TimelineEntry(BaseModel):

@@ -8,8 +8,9 @@ event and the rows it touches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, Table, and_, bindparam, delete, select, tuple_
@@ -39,8 +40,13 @@ def _lookup_many(table: Table) -> Select[Any]:
 
 
 @cache
-def _key_names(table: Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.primary_key.columns)
+def _key_of(table: Table) -> Callable[[Row], Key]:
+    """A row's primary key as a tuple, read by one C-level call."""
+    names = [c.name for c in table.primary_key.columns]
+    if len(names) == 1:  # itemgetter of one name returns the value itself, not a tuple
+        (name,) = names
+        return lambda values: (values[name],)
+    return itemgetter(*names)
 
 
 class View:
@@ -54,7 +60,7 @@ class View:
         self._added: dict[str, set[Key]] = {name: set() for name in tables}
 
     def _key(self, name: str, values: Row) -> Key:
-        return tuple([values[column] for column in _key_names(self.tables[name])])
+        return _key_of(self.tables[name])(values)
 
     def get(self, name: str, *key: Any) -> Row | None:
         """The row with this primary key (as a mutable dict), or None."""
