@@ -70,6 +70,10 @@ def test_a_write_lock_held_too_long_is_a_concurrency_conflict_and_writes_nothing
             connection.execute(sa.text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))
             with pytest.raises(ConcurrencyConflict, match="write lock"):
                 ledger.add_program_objective(erp.program_id, objective="Blocked", by=ALICE)
+            # The same for any write transaction, e.g. an idempotent command's outer one.
+            with pytest.raises(ConcurrencyConflict, match="write lock"), \
+                    ledger.serialised_transaction():
+                pass
         assert ledger.head_position() == head
         ledger.add_program_objective(erp.program_id, objective="Once free", by=ALICE)
         assert ledger.load(erp.program_id, Program).objectives[-1] == "Once free"

@@ -119,7 +119,7 @@ class LedgerService(Application[UUID]):
         """A write transaction that holds the events table's lock from its first statement."""
         recorder = self.recorder
         assert isinstance(recorder, ChainedApplicationRecorder)
-        with recorder.datastore.transaction(commit=True) as session:
+        with _busy_is_a_conflict(), recorder.datastore.transaction(commit=True) as session:
             recorder.lock_events_table(session)
             yield session
 
@@ -136,12 +136,6 @@ class LedgerService(Application[UUID]):
                     recordings = self.save(*aggregates)
             except IntegrityError:
                 continue
-            except (OperationalError, sqlalchemy.exc.OperationalError) as error:
-                if not _write_lock_timed_out(error):
-                    raise  # the database is down: the API answers 503
-                raise ConcurrencyConflict(
-                    "other writers held the ledger's write lock for too long; "
-                    "retry the request shortly") from error
             subject = aggregates[0]
             return CommandResult(
                 id=subject.id,
@@ -247,6 +241,19 @@ class LedgerService(Application[UUID]):
                     owner = UUID(str(row.originator_id))
                     yield owner, StoredEvent(owner, row.originator_version, row.topic,
                                              bytes(row.state))
+
+
+@contextmanager
+def _busy_is_a_conflict() -> Iterator[None]:
+    """Waiting too long for the write lock means other writers won: a conflict to retry
+    (409), not an unreachable database (503)."""
+    try:
+        yield
+    except (OperationalError, sqlalchemy.exc.OperationalError) as error:
+        if not _write_lock_timed_out(error):
+            raise
+        raise ConcurrencyConflict("other writers held the ledger's write lock for too long; "
+                                  "retry the request shortly") from error
 
 
 def _write_lock_timed_out(error: BaseException) -> bool:
