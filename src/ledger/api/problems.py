@@ -24,6 +24,7 @@ from ledger.domain.errors import (
     NotFound,
     PreconditionFailed,
 )
+from ledger.projections.failures import StaleReadModel
 
 log = logging.getLogger("ledger.api")
 PROBLEM = "application/problem+json"
@@ -37,6 +38,10 @@ STATUS_OF: dict[type[LedgerError], tuple[int, str]] = {
     InvariantViolated: (409, "Business rule violated"),
     ConcurrencyConflict: (409, "Concurrent change"),
     PreconditionFailed: (412, "Precondition failed"),
+    # 409, not 503: retrying will not help until an operator applies the failed event (503
+    # invites retries), and it is this resource's state, not the service, that is at fault
+    # (every other resource answers); the detail names the position that failed.
+    StaleReadModel: (409, "Read model stale"),
 }
 DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
                  StoreOperationalError, StoreInterfaceError)

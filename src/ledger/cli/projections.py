@@ -23,30 +23,40 @@ from ledger.api.services import checkpoint_scheduler
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.cli.session import open_cli_ledger
 from ledger.projections.catalog import read_model_engine
+from ledger.projections.failures import Failure, live_failures
 from ledger.projections.projector import head_of
 from ledger.projections.rebuild import REBUILD_BATCH
 from ledger.projections.rebuild import rebuild as rebuild_read_models
+from ledger.projections.rebuild import retry_failures as retry_read_model_failures
 from ledger.projections.runner import ProjectionRunner, projection_statuses, run_in_foreground
+from ledger.projections.tracking import READ_ONLY
 from ledger.settings import Settings
 
 app = typer.Typer(help="Inspect and rebuild the read models.", no_args_is_help=True)
 console = Console()
+FAILURES_SHOWN = 50
 
 
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
            ) -> None:
-    """Each projection's position, the head of the log, and the lag."""
+    """Each projection's position, the head of the log, and the lag; and the events a read
+    model could not apply, if any (the read models are then "degraded")."""
     settings = Settings()
     with open_cli_ledger(settings) as ledger:
         engine = read_model_engine(settings.resolved_database_url)
         try:
             live, *rebuilding = projection_statuses(ledger, engine)
+            with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+                count, failed = live_failures(connection, FAILURES_SHOWN)
         finally:
             engine.dispose()
     if as_json:
-        document = {"projection": live.name, "position": live.position, "head": live.head,
-                    "lag": live.lag}
+        document: dict[str, object] = {
+            "projection": live.name, "position": live.position, "head": live.head,
+            "lag": live.lag, "status": "degraded" if count else "ready",
+            "failures": {"count": count,
+                         "listed": [f.model_dump(mode="json") for f in failed]}}
         if rebuilding:  # only while a rebuild is in progress
             document["rebuild"] = rebuilding[0].model_dump()
         typer.echo(json.dumps(document))
@@ -55,6 +65,45 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="JSON for script
     for state in (live, *rebuilding):
         table.add_row(state.name, f"{state.position:,}", f"{state.head:,}", f"{state.lag:,}")
     console.print(table)
+    if count:
+        _print_failures(count, failed)
+
+
+def _print_failures(count: int, failed: list[Failure]) -> None:
+    table = Table("position", "read model", "entity", "program", "event", "attempts",
+                  "first seen", "error",
+                  title=f"degraded: {count:,} failed event(s), reads of their entities "
+                        "answer 409")
+    for f in failed:
+        table.add_row(str(f.position), f.read_model, f.entity_id, f.program_id or "-",
+                      f.event_type, str(f.attempts), f.first_seen.isoformat(timespec="seconds"),
+                      Text(f.error))  # Text: an error may hold [brackets] rich would parse
+    console.print(table)
+    if count > len(failed):
+        console.print(f"... and {count - len(failed):,} more")
+    console.print("fix the cause (an upcaster, say), then: ledger projections retry-failures")
+
+
+@app.command("retry-failures")
+def retry_failures(batch_size: Annotated[int, typer.Option(min=1, help="Events per transaction.")]
+                   = REBUILD_BATCH) -> None:
+    """Apply again the events read models could not apply. This rebuilds the read models
+    (online, as `rebuild` does), since only an in-order replay gives correct rows; events
+    that now apply are cleared, the others stay listed."""
+    settings = Settings()
+    with open_cli_ledger(settings) as ledger:
+        engine = read_model_engine(settings.resolved_database_url)
+        try:
+            result = retry_read_model_failures(ledger, engine, batch_size=batch_size)
+        finally:
+            engine.dispose()
+    if result is None:
+        console.print("no failed events: nothing to retry")
+        return
+    console.print(f"rebuilt {result.events:,} events; read models at position "
+                  f"{result.position}; {result.failures:,} failure(s) remain")
+    if result.failures:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -73,6 +122,9 @@ def rebuild(batch_size: Annotated[int, typer.Option(min=1, help="Events per tran
         finally:
             engine.dispose()
     console.print(f"rebuilt {result.events:,} events; read models at position {result.position}")
+    if result.failures:
+        console.print(f"{result.failures:,} event(s) could not be applied: see "
+                      "`ledger projections status`")
 
 
 class EventsPerSecond(ProgressColumn):

@@ -15,6 +15,7 @@ from ledger.db import metadata
 from ledger.domain.benefit import Benefit, realization
 from ledger.domain.errors import NotFound
 from ledger.projections.encoding import plain
+from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
 from ledger.projections.types import ID, POSITION, Document, UTCDateTime
@@ -260,6 +261,7 @@ def program_realizations(connection: Connection, program_id: UUID) -> list[float
 
 
 def get_benefit(connection: Connection, benefit_id: UUID) -> BenefitView:
+    raise_if_stale(connection, "benefit", benefit_id)
     row = connection.execute(
         select(benefits).where(benefits.c.benefit_id == str(benefit_id))).first()
     if row is None:

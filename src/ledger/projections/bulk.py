@@ -3,11 +3,16 @@
 A rebuild writes a row or more per event, and a multi-row INSERT makes PostgreSQL parse
 every value as a literal; COPY streams them instead, several times faster. Values go through
 each column's own bind processor first, so they are stored exactly as an INSERT stores them.
+
+Both databases refuse the same values: a number that is not finite (standard JSON, and so
+the API, has no NaN or infinity) and a NUL in a text (PostgreSQL refuses it; SQLite would
+store it). Such a row fails its batch, and the projector records the event that wrote it.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
@@ -19,10 +24,20 @@ from sqlalchemy.engine import Connection, Dialect
 Text = Callable[[Any], str]
 
 
+class UnstorableValue(ValueError):
+    """A value no read model stores: a non-finite number, or a NUL in a text."""
+
+
 def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if connection.dialect.name == "postgresql":
-        _copy(connection, table, rows)
+        _copy(connection, table, rows)  # PostgreSQL refuses a NUL itself
     else:
+        for row in rows:
+            for name, value in row.items():
+                if type(value) is float and not math.isfinite(value):
+                    raise UnstorableValue(f"{table.name}.{name} would be {value!r}")
+                if type(value) is str and "\x00" in value:
+                    raise UnstorableValue(f"{table.name}.{name} would hold a NUL character")
         connection.execute(insert(table), list(rows))
 
 
@@ -67,6 +82,12 @@ def _escaped(text: str) -> str:
             .replace("\r", "\\r"))
 
 
+def _finite_text(value: float) -> str:
+    if not math.isfinite(value):
+        raise UnstorableValue(f"a number would be {value!r}")
+    return float.__repr__(value)
+
+
 def _any_text(value: Any) -> str:
     """Any value, subclasses of the common types included (a str enum, say)."""
     if value is None:
@@ -81,7 +102,7 @@ def _any_text(value: Any) -> str:
 _BY_TYPE: dict[type, Text] = {
     str: _escaped,
     int: int.__repr__,  # digits, a sign, a point, an exponent: nothing to escape
-    float: float.__repr__,
+    float: _finite_text,
     type(None): lambda _: "\\N",
     bool: lambda value: "t" if value else "f",
     datetime: datetime.isoformat,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from functools import partial
+
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -11,6 +14,7 @@ from ledger.projections import (
     benefits,
     decisions,
     dependencies,
+    failures,  # noqa: F401 - defines its table on the metadata
     programs,
     projects,
     resources,
@@ -19,6 +23,10 @@ from ledger.projections import (
 )
 from ledger.projections.registry import ReadModel
 from ledger.projections.tracking import READ_ONLY
+
+# Documents in read models are standard JSON, on both databases: a NaN or an infinity fails
+# the row (as PostgreSQL itself refuses them), and the event is recorded as a failure.
+STANDARD_JSON = partial(json.dumps, allow_nan=False)
 
 READ_MODELS: tuple[ReadModel, ...] = (
     programs.model, projects.model, dependencies.model, resources.model, benefits.model,
@@ -40,9 +48,9 @@ def read_model_engine(url: str, *, connect_timeout: float = 3.0) -> Engine:
     instead, so that looking at the tracking position never holds up a writer.
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True,
+        return create_engine(url, pool_pre_ping=True, json_serializer=STANDARD_JSON,
                              connect_args={"connect_timeout": max(1, round(connect_timeout))})
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, json_serializer=STANDARD_JSON, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
     def _own_transactions(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:

@@ -15,6 +15,7 @@ from ledger.db import metadata
 from ledger.domain.decision import Decision
 from ledger.domain.errors import NotFound
 from ledger.projections.encoding import plain
+from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
 from ledger.projections.types import ID, POSITION, Document, UTCDateTime
@@ -154,6 +155,7 @@ def _decision(connection: Connection, row: Any) -> DecisionView:
 
 
 def get_decision(connection: Connection, decision_id: UUID) -> DecisionView:
+    raise_if_stale(connection, "decision", decision_id)
     row = connection.execute(
         select(decisions).where(decisions.c.decision_id == str(decision_id))).first()
     if row is None:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from ledger.db import metadata
 from ledger.domain.dependency import Dependency
 from ledger.domain.errors import NotFound
+from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.projects import projects
 from ledger.projections.registry import ReadModel
@@ -106,6 +107,7 @@ def _dependency(row: Any) -> DependencyView:
 
 
 def get_dependency(connection: Connection, dependency_id: UUID, today: date) -> DependencyView:
+    raise_if_stale(connection, "dependency", dependency_id)
     row = connection.execute(_with_flags(today).where(
         dependencies.c.dependency_id == str(dependency_id))).first()
     if row is None:

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from eventsourcing.persistence import ApplicationRecorder, Mapper
-from sqlalchemy import Engine, Table
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+from sqlalchemy import Engine, Table, select
 from sqlalchemy.engine import Connection
 
 from ledger.projections.catalog import READ_MODELS
+from ledger.projections.failures import (
+    ANY_MODEL,
+    DATABASE_DOWN,
+    FailedEvent,
+    record_failure,
+)
 from ledger.projections.log import notifications_after
 from ledger.projections.registry import Handler, ReadModel
 from ledger.projections.tracking import LIVE, lock_projection, record_position, tracked_position
@@ -42,6 +48,11 @@ class Projector:
     Read-model writes and the new tracking position commit in the same transaction, taken
     under the projection's write lock, so a crash at any point applies nothing twice and skips
     nothing: the next batch starts from whatever position committed last.
+
+    An event a read model cannot apply (its handler raises, or the database refuses the rows
+    it writes) is recorded in the failures table instead of failing the batch forever: the
+    batch is rolled back to a savepoint and applied again one event and one model at a time,
+    each in a savepoint of its own, so every other event is still applied exactly once.
     """
 
     def __init__(self, log: EventLog, engine: Engine, *, batch_size: int = 1000,
@@ -72,6 +83,18 @@ class Projector:
         notifications = notifications_after(connection, position, self.batch_size)
         if not notifications:
             return 0, position
+        try:
+            with connection.begin_nested():
+                self._apply_together(connection, notifications)
+        except DATABASE_DOWN:
+            raise
+        except Exception:  # whichever event failed is found, and recorded, next
+            self._apply_one_by_one(connection, notifications)
+        record_position(connection, notifications[-1].id, self.tracking_name)
+        return len(notifications), notifications[-1].id
+
+    def _apply_together(self, connection: Connection, notifications: list[Notification]) -> None:
+        """The fast path: the whole batch through one view per model, one flush each."""
         events = [self.log.mapper.to_domain_event(n) for n in notifications]
         views = {m.name: self._view(connection, m, events) for m in self.models}
         plans = self._plans({type(event) for event in events}, views)
@@ -80,8 +103,54 @@ class Projector:
                 handler(event, notification.id, view)
         for view in views.values():
             view.flush()
-        record_position(connection, notifications[-1].id, self.tracking_name)
-        return len(notifications), notifications[-1].id
+
+    def _apply_one_by_one(self, connection: Connection,
+                          notifications: list[Notification]) -> None:
+        """The batch again, each event's each model in a savepoint of its own: a failure
+        rolls back only what that model wrote for that event, and is recorded."""
+        for notification in notifications:
+            try:
+                event = self.log.mapper.to_domain_event(notification)
+            except DATABASE_DOWN:
+                raise
+            except Exception as error:  # undecodable: every model misses it
+                record_failure(connection, self.tracking_name, FailedEvent(notification),
+                               ANY_MODEL, self._program_of(connection, notification, None), error)
+                continue
+            for model in self.models:
+                if (handler := model.handler_for(type(event))) is None:
+                    continue
+                try:
+                    with connection.begin_nested():
+                        view = self._view(connection, model, [event])
+                        handler(event, notification.id, view)
+                        view.flush()
+                except DATABASE_DOWN:
+                    raise
+                except Exception as error:  # recorded; the others go on
+                    record_failure(connection, self.tracking_name,
+                                   FailedEvent(notification, event), model.name,
+                                   self._program_of(connection, notification, event), error)
+
+    def _program_of(self, connection: Connection, notification: Notification,
+                    event: Any | None) -> str | None:
+        """The program the failed event's entity belongs to: from the event if it says, else
+        from whichever root row of the entity knows it (a program is its own)."""
+        if event is not None and getattr(event, "program_id", None) is not None:
+            return str(event.program_id)
+        entity = str(notification.originator_id)
+        for model in self.models:
+            if model.root is None:
+                continue
+            table = self.tables[f"{model.name}.{model.root}"]
+            if "program_id" not in table.c:
+                continue
+            (key,) = table.primary_key.columns
+            found = connection.execute(
+                select(table.c.program_id).where(key == entity)).scalar()
+            if found is not None:
+                return str(found)
+        return None
 
     def _plans(self, event_classes: set[type], views: dict[str, View]) -> dict[type, Plan]:
         """Per event class, the handlers that apply it (in model order) with their views:

@@ -14,6 +14,7 @@ from ledger.db import metadata
 from ledger.domain.errors import NotFound
 from ledger.domain.project import RAG_DIMENSIONS, Project
 from ledger.projections.encoding import plain
+from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
 from ledger.projections.types import ID, POSITION, Document, UTCDateTime
@@ -163,6 +164,7 @@ def _project(row: Any, history: list[StatusReport]) -> ProjectView:
 
 
 def get_project(connection: Connection, project_id: UUID) -> ProjectView:
+    raise_if_stale(connection, "project", project_id)
     row = connection.execute(
         select(projects).where(projects.c.project_id == str(project_id))).first()
     if row is None:

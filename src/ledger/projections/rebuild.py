@@ -5,6 +5,10 @@ live runner keeps them current. It then takes the projection lock, applies whate
 meanwhile to the shadows, and in that same transaction drops the live tables and renames the
 shadows into their place, with the tracking position. Readers see the old tables or the new
 ones, never a mix.
+
+A rebuild tries every event again, those that failed before included: a batch whose COPY
+(or handler) fails is rolled back to a savepoint and applied event by event, so the events
+that still fail are recorded, and at the switch the rebuild's failures replace the old ones.
 """
 
 from __future__ import annotations
@@ -21,9 +25,15 @@ from sqlalchemy.sql.elements import quoted_name
 
 from ledger.db import metadata
 from ledger.projections.catalog import all_tables
+from ledger.projections.failures import (
+    forget_failures,
+    live_failures,
+    take_over_rebuild_failures,
+)
 from ledger.projections.projector import EventLog, Projector, head_of
 from ledger.projections.tracking import (
     LIVE,
+    READ_ONLY,
     REBUILD,
     forget_position,
     lock_projection,
@@ -42,6 +52,7 @@ Progress = Callable[[int, int], None]  # (position reached, head of the log)
 class RebuildResult:
     events: int
     position: int
+    failures: int = 0  # events (per read model) that still could not be applied
 
 
 def shadow_tables() -> dict[str, Table]:
@@ -95,9 +106,12 @@ def _rebuild(log: EventLog, engine: Engine, batch_size: int,
         _swap(connection, shadows)
         record_position(connection, position, LIVE)
         forget_position(connection, REBUILD)
+        # Every event was tried again: what failed now replaces what failed before.
+        take_over_rebuild_failures(connection)
+        failed = live_failures(connection, limit=0)[0]
     if progress:
         progress(position, position)
-    return RebuildResult(events=applied, position=position)
+    return RebuildResult(events=applied, position=position, failures=failed)
 
 
 def _apply_to_shadows(engine: Engine, projector: Projector) -> tuple[int, int]:
@@ -131,6 +145,7 @@ def _create_fresh(engine: Engine, shadows: dict[str, Table]) -> None:
             table.drop(connection, checkfirst=True)
             connection.execute(CreateTable(table))
         forget_position(connection, REBUILD)
+        forget_failures(connection, REBUILD)
 
 
 def _create_indexes(engine: Engine, shadows: dict[str, Table]) -> None:
@@ -159,3 +174,19 @@ def _swap(connection: Connection, shadows: dict[str, Table]) -> None:
             connection.execute(text(
                 f'ALTER TABLE "{name}" RENAME CONSTRAINT "{shadow.primary_key.name}" '
                 f'TO "{live[name].primary_key.name}"'))
+
+
+def retry_failures(log: EventLog, engine: Engine, *,
+                   batch_size: int = REBUILD_BATCH) -> RebuildResult | None:
+    """Apply again the events that read models could not apply; None if there were none.
+
+    The retry is a rebuild, on purpose: read models fold events in order (a row's latest
+    value, the known fields an audit entry compares with, a supersession that changes another
+    decision's row), so applying an old event late, on top of what came after it, would leave
+    rows that no in-order replay gives. A rebuild applies every event in order into shadow
+    tables while the live ones keep answering, and then switches, clearing every failure
+    that now succeeds.
+    """
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        count = live_failures(connection, limit=0)[0]
+    return rebuild(log, engine, batch_size=batch_size) if count else None

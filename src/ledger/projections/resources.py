@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from ledger.db import metadata
 from ledger.domain.errors import NotFound
 from ledger.domain.resource import SharedResource
+from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
 from ledger.projections.types import ID, POSITION, DecimalText, Document, UTCDateTime
@@ -165,6 +166,7 @@ def _resource(connection: Connection, row: Any) -> ResourceView:
 
 
 def get_resource(connection: Connection, resource_id: UUID) -> ResourceView:
+    raise_if_stale(connection, "resource", resource_id)
     row = connection.execute(
         select(resources).where(resources.c.resource_id == str(resource_id))).first()
     if row is None:

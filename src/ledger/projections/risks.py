@@ -14,6 +14,7 @@ from ledger.db import metadata
 from ledger.domain.errors import NotFound
 from ledger.domain.risk import Risk
 from ledger.projections.encoding import plain
+from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
 from ledger.projections.types import ID, POSITION, Document, UTCDateTime
@@ -151,6 +152,7 @@ def _risk(row: Any, history: list[AssessmentView]) -> RiskView:
 
 
 def get_risk(connection: Connection, risk_id: UUID) -> RiskView:
+    raise_if_stale(connection, "risk", risk_id)
     row = connection.execute(select(risks).where(risks.c.risk_id == str(risk_id))).first()
     if row is None:
         raise NotFound(f"no risk with id {risk_id}")

@@ -27,12 +27,11 @@ from weakref import finalize
 import psycopg2
 import psycopg2.extensions
 import sqlalchemy
-import sqlalchemy.exc
-from eventsourcing.persistence import PersistenceError
 from pydantic import BaseModel, computed_field
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from ledger.projections.failures import DATABASE_DOWN  # waited out, never fatal
 from ledger.projections.projector import EventLog, Projector, head_of
 from ledger.projections.tracking import (
     LIVE,
@@ -45,9 +44,6 @@ from ledger.projections.tracking import (
 from ledger.settings import EVENTS_TABLE, Settings
 
 log = logging.getLogger(__name__)
-# Errors that mean "the database is unavailable for now": waited out, never fatal.
-DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-                 PersistenceError, psycopg2.OperationalError, psycopg2.InterfaceError)
 # How often a waiter re-reads the tracking table when no progress was signalled in-process
 # (the runner may be another process).
 TRACKING_FALLBACK_SECONDS = 0.05

@@ -15,6 +15,7 @@ from ledger.domain.errors import NotFound
 from ledger.domain.lifecycle import PROJECT_LIFECYCLE
 from ledger.projections.benefits import program_realizations
 from ledger.projections.dependencies import dependencies
+from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.programs import programs
 from ledger.projections.projects import projects
@@ -85,6 +86,7 @@ def _summary(connection: Connection, row: Any) -> ProgramSummary:
 
 
 def get_program(connection: Connection, program_id: UUID) -> ProgramSummary:
+    raise_if_stale(connection, "program", program_id, program=True)
     row = connection.execute(
         select(programs).where(programs.c.program_id == str(program_id))).first()
     if row is None:

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from ledger.api.deps import ServicesDep
 from ledger.api.problems import DATABASE_DOWN, problem
+from ledger.projections.failures import live_failures
 from ledger.projections.tracking import current_position
 
 router = APIRouter(tags=["health"])
@@ -19,15 +20,35 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+# Failed events listed by readyz; the count covers them all. Readiness answers without a
+# token, so it shows no entity ids or error texts (which may quote data): the operator's
+# `ledger projections status` does.
+FAILURES_LISTED = 20
+PUBLIC_FIELDS = {"position", "read_model", "event_type", "first_seen", "attempts"}
+
+
 @router.get("/readyz", response_model=None)
 def readyz(services: ServicesDep) -> dict[str, object] | JSONResponse:
-    """The database answers; includes how far the read models lag the log."""
+    """The database answers; includes how far the read models lag the log.
+
+    While some event could not be applied to a read model the status is "degraded", still
+    with 200: the service answers every other read and every command, so a load balancer
+    should keep sending traffic; monitoring should alert on the status and the failures.
+    """
     try:
         with services.query_engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+            count, failed = live_failures(connection, FAILURES_LISTED)
         position, head = current_position(services.query_engine), services.ledger.head_position()
     except DATABASE_DOWN:
         return problem(503, "Service unavailable", "the database cannot be reached",
                        headers={"Retry-After": "5"})
-    return {"status": "ready", "projection": {"position": position, "head": head,
-                                              "lag": max(0, head - position)}}
+    projection = {"position": position, "head": head, "lag": max(0, head - position)}
+    if not count:
+        return {"status": "ready", "projection": projection}
+    return {"status": "degraded", "projection": projection, "failures": {
+        "count": count,
+        "listed": [f.model_dump(mode="json", include=PUBLIC_FIELDS) for f in failed],
+        "detail": "these events could not be applied to a read model, so reads of their "
+                  "entities answer 409; fix the cause, then run `ledger projections "
+                  "retry-failures`"}}
