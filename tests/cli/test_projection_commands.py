@@ -20,7 +20,8 @@ def test_rebuild_then_status_shows_no_lag(run_ledger: RunLedger) -> None:
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert f"rebuilt {demo['head']:,} events" in rebuilt.stdout
     assert status == {"projection": "read-models", "position": demo["head"],
-                      "head": demo["head"], "lag": 0}
+                      "head": demo["head"], "lag": 0, "status": "ready",
+                      "failures": {"count": 0, "listed": []}}
 
 
 def test_status_before_projection_reports_the_whole_log_as_lag(run_ledger: RunLedger) -> None:
