@@ -6,6 +6,14 @@ one program leaves events out, so the chain cannot be recomputed; each event the
 inclusion proof against the checkpoint's root instead. That proves every exported event is in
 the signed log unaltered; it cannot prove that none of the program's events was left out,
 which only a full export (or the service's own verify) can show.
+
+Every line is standard JSON (RFC 8259), and so is the JSON in CSV's ``record`` column: they
+are written with ``allow_nan=False``, and hold only strings and integers. An event's state is
+carried as the exact text stored (inside a JSON string, or base64 if it is not UTF-8),
+never re-encoded, since its digest covers those bytes. So a state that an older version or a
+direct insert wrote with a NaN or an Infinity token (which Python's json writes and reads,
+but standard JSON has not) still leaves the line standard: the token is text inside a string.
+Parse ``state`` with a parser that accepts those tokens if you need its fields.
 """
 
 from __future__ import annotations
@@ -46,8 +54,8 @@ def export_jsonl(bind: Engine | Connection, *, checkpoint_id: int | None = None,
     """
     records = export_records(bind, checkpoint_id=checkpoint_id, program_id=program_id,
                              batch_size=batch_size)
-    return (json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n"
-            for record in records)
+    return (json.dumps(record, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+            + "\n" for record in records)
 
 
 def export_csv(bind: Engine | Connection, *, checkpoint_id: int | None = None,
@@ -62,7 +70,7 @@ def _csv_row(record: dict[str, Any]) -> str:
     if record["type"] == "event":
         return _csv_line([_csv_cell(record.get(column)) for column in CSV_COLUMNS])
     return _csv_line([record["type"], *[""] * (len(CSV_COLUMNS) - 2),
-                      json.dumps(record, separators=(",", ":"))])
+                      json.dumps(record, separators=(",", ":"), allow_nan=False)])
 
 
 def _csv_line(cells: Any) -> str:

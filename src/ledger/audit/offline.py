@@ -3,7 +3,8 @@
 It needs only the standard library, ``cryptography`` and Ledger's stdlib-only digest and
 Merkle modules: no service, no database. It recomputes every digest (and, for a full export,
 the chain and the Merkle root), checks the checkpoint's signature with the auditor's own copy
-of the public key, and names the first line that fails. Exit status: 0 verified, 1 failed,
+of the public key, and names the first line that fails. Lines must be standard JSON: a bare
+NaN or Infinity, which Python's json would read, fails the line. Exit status: 0 verified, 1 failed,
 2 unusable arguments.
 """
 
@@ -81,11 +82,20 @@ def _records(path: Path) -> Iterator[Record]:
     yield from (_json_records if first == b"{" else _csv_records)(path)
 
 
+def _standard_only(token: str) -> Any:
+    """Python's json reads NaN and Infinity; standard JSON, and so an export, has neither."""
+    raise ValueError(f"{token} is not standard JSON")
+
+
+def _strict_json(text: str) -> Any:
+    return json.loads(text, parse_constant=_standard_only)
+
+
 def _json_records(path: Path) -> Iterator[Record]:
     with path.open("rb") as file:
         for number, raw in enumerate(file, start=1):
             try:
-                record = json.loads(raw.decode("utf-8"))
+                record = _strict_json(raw.decode("utf-8"))
             except ValueError as error:  # UnicodeDecodeError is a ValueError too
                 raise BadLine(number, f"not a JSON object: {error}") from None
             if not isinstance(record, dict):
@@ -106,7 +116,7 @@ def _csv_records(path: Path) -> Iterator[Record]:
 def _from_csv(number: int, row: dict[str, Any]) -> dict[str, Any]:
     if row.get("type") != "event":
         try:
-            record = json.loads(row.get("record") or "")
+            record = _strict_json(row.get("record") or "")
         except ValueError as error:
             raise BadLine(number, f"the record column is not JSON: {error}") from None
         return record if isinstance(record, dict) else {}
