@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from ledger.projections.catalog import READ_MODELS
 from ledger.projections.failures import (
     ANY_MODEL,
-    DATABASE_DOWN,
+    NOT_THE_EVENT,
     FailedEvent,
     record_failure,
 )
@@ -53,6 +53,8 @@ class Projector:
     it writes) is recorded in the failures table instead of failing the batch forever: the
     batch is rolled back to a savepoint and applied again one event and one model at a time,
     each in a savepoint of its own, so every other event is still applied exactly once.
+    Errors that are not the event's (the database down, a table missing) still fail the
+    batch as a whole, to be retried: recording them would mark every entity stale.
     """
 
     def __init__(self, log: EventLog, engine: Engine, *, batch_size: int = 1000,
@@ -86,7 +88,7 @@ class Projector:
         try:
             with connection.begin_nested():
                 self._apply_together(connection, notifications)
-        except DATABASE_DOWN:
+        except NOT_THE_EVENT:
             raise
         except Exception:  # whichever event failed is found, and recorded, next
             self._apply_one_by_one(connection, notifications)
@@ -111,7 +113,7 @@ class Projector:
         for notification in notifications:
             try:
                 event = self.log.mapper.to_domain_event(notification)
-            except DATABASE_DOWN:
+            except NOT_THE_EVENT:
                 raise
             except Exception as error:  # undecodable: every model misses it
                 record_failure(connection, self.tracking_name, FailedEvent(notification),
@@ -125,7 +127,7 @@ class Projector:
                         view = self._view(connection, model, [event])
                         handler(event, notification.id, view)
                         view.flush()
-                except DATABASE_DOWN:
+                except NOT_THE_EVENT:
                     raise
                 except Exception as error:  # recorded; the others go on
                     record_failure(connection, self.tracking_name,
