@@ -271,3 +271,20 @@ def _ledger_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[s
     return subprocess.run([sys.executable, "-c", "from ledger.cli import main; main()", *args],
                           capture_output=True, text=True, timeout=120, env=environment,
                           check=False)
+
+
+def test_an_undecodable_event_is_recorded_for_every_model(ledger: ProgramLedger,
+                                                          engine: sa.Engine,
+                                                          project: Projector) -> None:
+    program = RandomProgram(ledger)
+    stored = ledger.mapper.to_stored_event(recorded(ledger, 1))
+    gone = uuid4()
+    (position,) = ledger.recorder.insert_events([dataclasses.replace(
+        stored, originator_id=gone, topic="ledger.domain.gone:Gone.Created")]) or ()
+    ledger.add_program_objective(program.program, objective="after", by=ALICE)
+    project.catch_up()
+    (failure,) = failures_of(engine)
+    assert (failure.position, failure.read_model, failure.entity_id) == (position, "*", str(gone))
+    assert "Gone" in failure.error
+    with engine.connect() as connection:
+        assert get_program(connection, program.program).objectives[-1] == "after"

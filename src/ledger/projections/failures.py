@@ -10,9 +10,8 @@ answer a problem that names the position until a rebuild applies it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
 from datetime import UTC, datetime
-from typing import Any
 
 import psycopg2
 import sqlalchemy.exc
@@ -26,6 +25,7 @@ from ledger.domain.errors import LedgerError
 from ledger.projections.tracking import LIVE, REBUILD
 from ledger.projections.types import ID, POSITION, UTCDateTime
 
+log = logging.getLogger(__name__)
 # Errors that mean "the database is unavailable for now": never the event's fault, so they
 # fail the batch (to be retried) instead of being recorded against an event.
 DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
@@ -85,23 +85,18 @@ class Failure(BaseModel):
     attempts: int
 
 
-@dataclass(frozen=True)
-class FailedEvent:
-    """What is known of an event that failed: always its row, its decoded form if any."""
-
-    notification: Notification
-    event: Any | None = None
-
-
 def error_text(error: BaseException) -> str:
     """The error as one storable line: no NUL (PostgreSQL refuses it in text), bounded."""
     return f"{type(error).__name__}: {error}".replace("\x00", "\\x00")[:ERROR_TEXT_LIMIT]
 
 
-def record_failure(connection: Connection, tracking_name: str, failed: FailedEvent,
+def record_failure(connection: Connection, tracking_name: str, notification: Notification,
                    read_model: str, program_id: str | None, error: BaseException) -> None:
     """Record (or count again) that ``read_model`` could not apply this event."""
-    notification, now = failed.notification, datetime.now(UTC)
+    log.warning("read model %s could not apply the event at position %d (%s); recorded, and "
+                "its entity's reads answer 409 until it is applied", read_model,
+                notification.id, error_text(error))
+    now = datetime.now(UTC)
     key = (failures.c.tracking_name == tracking_name,
            failures.c.position == notification.id, failures.c.read_model == read_model)
     earlier = connection.execute(

@@ -13,7 +13,6 @@ from ledger.projections.catalog import READ_MODELS
 from ledger.projections.failures import (
     ANY_MODEL,
     NOT_THE_EVENT,
-    FailedEvent,
     record_failure,
 )
 from ledger.projections.log import notifications_after
@@ -116,7 +115,7 @@ class Projector:
             except NOT_THE_EVENT:
                 raise
             except Exception as error:  # undecodable: every model misses it
-                record_failure(connection, self.tracking_name, FailedEvent(notification),
+                record_failure(connection, self.tracking_name, notification,
                                ANY_MODEL, self._program_of(connection, notification, None), error)
                 continue
             for model in self.models:
@@ -130,8 +129,7 @@ class Projector:
                 except NOT_THE_EVENT:
                     raise
                 except Exception as error:  # recorded; the others go on
-                    record_failure(connection, self.tracking_name,
-                                   FailedEvent(notification, event), model.name,
+                    record_failure(connection, self.tracking_name, notification, model.name,
                                    self._program_of(connection, notification, event), error)
 
     def _program_of(self, connection: Connection, notification: Notification,
