@@ -18,20 +18,34 @@ from ledger.domain.errors import InvalidInput, NotFound
 from ledger.domain.program import Program
 from ledger.projections.encoding import plain
 
+_COMMAND_WINDOW = 16  # events read at a time while looking for a command's last one
+
 
 @dataclass
 class ProgramAsOf:
-    """A program and every component it had, each as known at ``position``."""
+    """A program and every component it had, each as known at ``resolved_position``: the
+    end of the command that recorded ``position``, so never half a command."""
 
     position: int
     program: Program
     effective: datetime | None = None
     components: dict[str, list[LedgerAggregate]] = field(default_factory=dict)
+    resolved_position: int = 0
+
+    @property
+    def note(self) -> str | None:
+        if self.resolved_position == self.position:
+            return None
+        return (f"position {self.position} lies inside a command that recorded several events; "
+                f"this is the state after the whole command, at position "
+                f"{self.resolved_position}, since no reader ever saw a command half done")
 
     def to_plain(self) -> dict[str, Any]:
         """JSON-ready: each aggregate's id, version and public state."""
         return {
             "position": self.position,
+            "resolved_position": self.resolved_position,
+            "note": self.note,
             "effective": plain(self.effective),
             "program": aggregate_state(self.program),
             "components": {kind: [aggregate_state(c) for c in items]
@@ -73,6 +87,31 @@ class Replay(LedgerService):
             else:
                 high = middle - 1
         return found
+
+    def command_end(self, position: int) -> int:
+        """The last position of the command that recorded ``position``.
+
+        One command's events are inserted in one transaction under the events table's lock,
+        so they are contiguous, and they share a correlation id and a recorded time
+        (``LedgerService.run``). An event with neither (an older log) counts as a command of
+        its own: that is all the log can tell of it.
+        """
+        end = position
+        mark = None
+        while True:
+            notifications = self.recorder.select_notifications(start=end, limit=_COMMAND_WINDOW)
+            for notification in notifications:
+                event: Any = self.mapper.to_domain_event(notification)
+                this = (event.correlation_id, event.timestamp)
+                if mark is None:
+                    if event.correlation_id is None:
+                        return position
+                    mark = this
+                elif this != mark:
+                    return end
+                end = notification.id
+            if len(notifications) < _COMMAND_WINDOW:
+                return end
 
     def _first_at_or_after(self, position: int) -> tuple[int | None, datetime]:
         notifications = self.recorder.select_notifications(start=position, limit=1)
@@ -153,13 +192,15 @@ class Replay(LedgerService):
             position = self.position_at(at)
         if position is None:
             position = self.head_position()
+        requested, position = position, self.command_end(position) if position else position
         program = self.aggregate_at(program_id, position=position)
         if not isinstance(program, Program):
             raise NotFound(f"no program with id {program_id}")
         if effective is not None:
             program = cast(Program, self.aggregate_at(program_id, position=position,
                                                       effective=effective))
-        state = ProgramAsOf(position=position, program=program, effective=effective)
+        state = ProgramAsOf(position=requested, program=program, effective=effective,
+                            resolved_position=position)
         for hex_id, kind in program.components.items():
             component = self.aggregate_at(UUID(hex_id), position=position, effective=effective)
             if effective is not None and component.effective_since > effective:
