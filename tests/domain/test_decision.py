@@ -207,7 +207,7 @@ def test_reviews_accumulate_in_order() -> None:
     assert [r["summary"] for r in decision.outcome_reviews] == ["Too early", "Target beaten"]
 
 
-# --- what errors may say (issue 13, section 6) ---------------------------------------------------
+# --- what errors may say (issue 13, section 6) ------------------------------------------------
 
 @pytest.mark.parametrize("program_id", [uuid4(), PROGRAM_ID], ids=["foreign", "not-listed"])
 def test_refusing_a_cited_decision_never_quotes_its_title(program_id: Any) -> None:
@@ -222,7 +222,7 @@ def test_refusing_a_cited_decision_never_quotes_its_title(program_id: Any) -> No
     assert str(secret.id) in str(refused.value)
 
 
-# --- when a supersession takes effect --------------------------------------------------------------
+# --- when a supersession takes effect ---------------------------------------------------------
 
 def test_a_supersession_takes_effect_when_given() -> None:
     first = a_decision(effective_at=datetime(2026, 1, 5, tzinfo=UTC))

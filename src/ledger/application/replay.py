@@ -149,23 +149,19 @@ class Replay(LedgerService):
     def _fold_effective(
         self, aggregate_id: UUID, version: int | None, effective: datetime
     ) -> LedgerAggregate:
-        """Fold the known events that were true by ``effective``, in effective-time order.
-
-        The creating event always comes first, so a measurement back-dated before the benefit
-        was identified still counts. The others are renumbered so the fold's
-        version check accepts the filtered sequence; versions in this view mean nothing.
-        """
+        """The aggregate as it stood on ``effective``, within what ``version`` knew."""
         known: list[Any] = list(self.events.get(aggregate_id, lte=version))
         if not known:
             raise NotFound(f"no aggregate with id {aggregate_id}")
-        true_by_then = sorted(
-            (e for e in known[1:] if e.effective_at <= effective),
-            key=lambda e: (e.effective_at, e.originator_version),
-        )
-        aggregate: Any = None
-        for number, event in enumerate([known[0], *true_by_then], start=1):
-            aggregate = dataclasses.replace(event, originator_version=number).mutate(aggregate)
-        return cast(LedgerAggregate, aggregate)
+        return fold_effective(known, effective)
+
+    def _known_at(self, aggregate_ids: list[UUID], position: int) -> dict[UUID, list[Any]]:
+        """Every event of the given aggregates up to ``position``, read in one pass rather
+        than one query (or two) per aggregate."""
+        known: dict[UUID, list[Any]] = {aggregate_id: [] for aggregate_id in aggregate_ids}
+        for owner, stored in self._stored_events_of(aggregate_ids, up_to=position):
+            known[owner].append(self.mapper.to_domain_event(stored))
+        return known
 
     def _version_at_position(self, aggregate_id: UUID, position: int) -> int:
         events = self._events
@@ -201,9 +197,35 @@ class Replay(LedgerService):
                                                       effective=effective))
         state = ProgramAsOf(position=requested, program=program, effective=effective,
                             resolved_position=position)
-        for hex_id, kind in program.components.items():
-            component = self.aggregate_at(UUID(hex_id), position=position, effective=effective)
-            if effective is not None and component.effective_since > effective:
+        if effective is None:  # as recorded: from snapshots where there are some
+            for hex_id, kind in program.components.items():
+                component = self.aggregate_at(UUID(hex_id), position=position)
+                state.components.setdefault(kind, []).append(component)
+            return state
+        # By business date every known event is read anyway: all of them in one pass.
+        kinds = {UUID(hex_id): kind for hex_id, kind in program.components.items()}
+        for component_id, known in self._known_at(list(kinds), position).items():
+            if not known:
+                raise NotFound(f"{component_id} did not exist at position {position}")
+            component = fold_effective(known, effective)
+            if component.effective_since > effective:
                 continue  # recorded by then, but not yet part of the program on that date
-            state.components.setdefault(kind, []).append(component)
+            state.components.setdefault(kinds[component_id], []).append(component)
         return state
+
+
+def fold_effective(known: list[Any], effective: datetime) -> LedgerAggregate:
+    """Fold the known events that were true by ``effective``, in effective-time order.
+
+    The creating event always comes first, so a measurement back-dated before the benefit
+    was identified still counts. The others are renumbered so the fold's version check
+    accepts the filtered sequence; versions in this view mean nothing.
+    """
+    true_by_then = sorted(
+        (e for e in known[1:] if e.effective_at <= effective),
+        key=lambda e: (e.effective_at, e.originator_version),
+    )
+    aggregate: Any = None
+    for number, event in enumerate([known[0], *true_by_then], start=1):
+        aggregate = dataclasses.replace(event, originator_version=number).mutate(aggregate)
+    return cast(LedgerAggregate, aggregate)

@@ -240,17 +240,19 @@ class LedgerService(Application[UUID]):
             states.append(state)
         return states
 
-    def _stored_events_of(self, aggregate_ids: Sequence[UUID]
+    def _stored_events_of(self, aggregate_ids: Sequence[UUID], up_to: int | None = None
                           ) -> Iterator[tuple[UUID, StoredEvent]]:
-        """Every stored event of the given aggregates, in position order."""
+        """Every stored event of the given aggregates (up to a position), in position order."""
         recorder = self.recorder
         assert isinstance(recorder, ChainedApplicationRecorder)
         record = recorder.events_record_cls
         with recorder.transaction(commit=False) as session:  # joins the command's, if any
             for start in range(0, len(aggregate_ids), _IDS_PER_QUERY):
                 chunk = list(aggregate_ids[start:start + _IDS_PER_QUERY])
-                for row in session.query(record).filter(record.originator_id.in_(chunk)) \
-                        .order_by(record.id):
+                query = session.query(record).filter(record.originator_id.in_(chunk))
+                if up_to is not None:
+                    query = query.filter(record.id <= up_to)
+                for row in query.order_by(record.id):
                     owner = UUID(str(row.originator_id))
                     yield owner, StoredEvent(owner, row.originator_version, row.topic,
                                              bytes(row.state))
