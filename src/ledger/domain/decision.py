@@ -205,8 +205,9 @@ class Decision(LedgerAggregate):
                 "decision can supersede it",
                 rule="decision_supersession_invalid",
             )
-        effective_at = check_effective_at(effective_at, utc_now())
-        if effective_at < later.taken_at:
+        if effective_at is not None:  # by default, now: when the later decision stands
+            effective_at = check_effective_at(effective_at, utc_now())
+        if effective_at is not None and effective_at < later.taken_at:
             raise InvalidInput(
                 "effective_at", f"{effective_at.isoformat()} is before the superseding decision "
                 f"was taken ({later.taken_at.isoformat()}); a decision is superseded only once "
