@@ -205,3 +205,38 @@ def test_reviews_accumulate_in_order() -> None:
     decision.review_outcome("better", "Target beaten", ["pos 40"], PAT)
     assert decision.outcome_verdicts == ["inconclusive", "better"]
     assert [r["summary"] for r in decision.outcome_reviews] == ["Too early", "Target beaten"]
+
+
+# --- what errors may say (issue 13, section 6) ------------------------------------------------
+
+@pytest.mark.parametrize("program_id", [uuid4(), PROGRAM_ID], ids=["foreign", "not-listed"])
+def test_refusing_a_cited_decision_never_quotes_its_title(program_id: Any) -> None:
+    # Given a decision whose title the citing caller may have no right to read
+    secret = Decision.record(**{**RECORD, "program_id": program_id,
+                                "title": "Close the Leeds plant"}, by=PAT)
+    # When a command of this program cites it for a project it does not list
+    with pytest.raises(InvariantViolated) as refused:
+        secret.require_governs("project", uuid4(), PROGRAM_ID)
+    # Then the refusal names the id the caller gave, and nothing of the decision's content
+    assert "Leeds" not in str(refused.value)
+    assert str(secret.id) in str(refused.value)
+
+
+# --- when a supersession takes effect ---------------------------------------------------------
+
+def test_a_supersession_takes_effect_when_given() -> None:
+    first = a_decision(effective_at=datetime(2026, 1, 5, tzinfo=UTC))
+    later = a_decision(effective_at=datetime(2026, 1, 19, 15, tzinfo=UTC))
+    first.supersede(later, PAT, "Go-live moved", datetime(2026, 1, 19, 16, tzinfo=UTC))
+    (event,) = first.collect_events()
+    assert isinstance(event, Decision.DecisionSuperseded)
+    assert event.effective_at == datetime(2026, 1, 19, 16, tzinfo=UTC)
+
+
+def test_a_supersession_cannot_take_effect_before_the_later_decision_was_taken() -> None:
+    first = a_decision(effective_at=datetime(2026, 1, 5, tzinfo=UTC))
+    later = a_decision(effective_at=datetime(2026, 1, 19, 15, tzinfo=UTC))
+    with pytest.raises(InvalidInput) as refused:
+        first.supersede(later, PAT, "Go-live moved", datetime(2026, 1, 10, tzinfo=UTC))
+    assert refused.value.field == "effective_at"
+    assert first.superseded_by is None and not first.collect_events()

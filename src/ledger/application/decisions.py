@@ -65,12 +65,13 @@ class DecisionCommands(LedgerService):
         reason: str,
         by: Provenance,
         if_match: int | None = None,
+        effective_at: datetime | None = None,
     ) -> CommandResult:
         def command() -> list[Decision]:
             decision = self.load(decision_id, Decision, if_match)
             program = self.open_program(decision.program_id)
             program.require_component("decision", by_decision_id, "by_decision_id")
-            decision.supersede(self.load(by_decision_id, Decision), by, reason)
+            decision.supersede(self.load(by_decision_id, Decision), by, reason, effective_at)
             return [decision]
 
         return self.run(command)

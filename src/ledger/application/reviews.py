@@ -78,14 +78,14 @@ class Reviews(History):
                                   effective=decision.taken_at)
         review = DecisionReview(decision, recorded, then)
         known_then = {c.id: c for components in then.components.values() for c in components}
-        for benefit_id in decision.affects.get("benefit", []):
+        # Each kind's entities as they are now, read in one query for the lot, not one each.
+        for benefit in self.current_states(decision.affects.get("benefit", []), Benefit):
             review.benefits.append(self._benefit_outcome(
-                decision, self.load(benefit_id, Benefit), known_then.get(benefit_id)))
-        for project_id in decision.affects.get("project", []):
-            review.projects.append(_project_health(
-                self.load(project_id, Project), known_then.get(project_id)))
-        for risk_id in decision.affects.get("risk", []):
-            review.risks.append(_risk_change(self.load(risk_id, Risk), known_then.get(risk_id)))
+                decision, benefit, known_then.get(benefit.id)))
+        for project in self.current_states(decision.affects.get("project", []), Project):
+            review.projects.append(_project_health(project, known_then.get(project.id)))
+        for risk in self.current_states(decision.affects.get("risk", []), Risk):
+            review.risks.append(_risk_change(risk, known_then.get(risk.id)))
         review.superseded_by_chain = self._successors(decision)
         return review
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -20,16 +22,18 @@ from eventsourcing.application import (
     LRUCache,
     project_aggregate,
 )
+from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     OperationalError,
+    Recording,
     StoredEvent,
     Transcoding,
 )
 from sqlalchemy.orm import Session
 
-from ledger.domain.base import LedgerAggregate
+from ledger.domain.base import LedgerAggregate, one_moment
 from ledger.domain.benefit import Benefit
 from ledger.domain.decision import Decision
 from ledger.domain.dependency import Dependency
@@ -123,6 +127,15 @@ class LedgerService(Application[UUID]):
             recorder.lock_events_table(session)
             yield session
 
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        """Save as the library does, once every pending event carries a correlation id."""
+        correlate([o for o in objs if isinstance(o, LedgerAggregate)])
+        return super().save(*objs, **kwargs)
+
     def run(
         self,
         command: Callable[[], Sequence[LedgerAggregate]],
@@ -131,7 +144,7 @@ class LedgerService(Application[UUID]):
         """Load, act and save atomically; the first aggregate returned is the command's subject."""
         for _attempt in range(self.settings.command_retries):
             try:
-                with self.serialised_transaction():
+                with self.serialised_transaction(), one_moment():
                     aggregates = command()
                     recordings = self.save(*aggregates)
             except IntegrityError:
@@ -227,20 +240,46 @@ class LedgerService(Application[UUID]):
             states.append(state)
         return states
 
-    def _stored_events_of(self, aggregate_ids: Sequence[UUID]
+    def _stored_events_of(self, aggregate_ids: Sequence[UUID], up_to: int | None = None
                           ) -> Iterator[tuple[UUID, StoredEvent]]:
-        """Every stored event of the given aggregates, in position order."""
+        """Every stored event of the given aggregates (up to a position), in position order."""
         recorder = self.recorder
         assert isinstance(recorder, ChainedApplicationRecorder)
         record = recorder.events_record_cls
         with recorder.transaction(commit=False) as session:  # joins the command's, if any
             for start in range(0, len(aggregate_ids), _IDS_PER_QUERY):
                 chunk = list(aggregate_ids[start:start + _IDS_PER_QUERY])
-                for row in session.query(record).filter(record.originator_id.in_(chunk)) \
-                        .order_by(record.id):
+                query = session.query(record).filter(record.originator_id.in_(chunk))
+                if up_to is not None:
+                    query = query.filter(record.id <= up_to)
+                for row in query.order_by(record.id):
                     owner = UUID(str(row.originator_id))
                     yield owner, StoredEvent(owner, row.originator_version, row.topic,
                                              bytes(row.state))
+
+
+def correlate(aggregates: Sequence[LedgerAggregate]) -> None:
+    """Give every pending event of one command the same correlation id.
+
+    A caller that names no request (the demo, the CLI, a script) still gets one: a fresh id
+    for the command. So every event in the log carries one, and the events of one command
+    share it and their recorded time (``one_moment``), which is how replay finds where a
+    command ends (``Replay.command_end``).
+    """
+    given = {e.correlation_id for a in aggregates for e in _pending(a)} - {None}
+    if len(given) > 1:
+        raise AssertionError(f"one command recorded events for several requests: {given}")
+    command_id = given.pop() if given else str(uuid.uuid4())
+    for aggregate in aggregates:
+        pending = aggregate.pending_events
+        for index, event in enumerate(pending):
+            if isinstance(event, LedgerAggregate.Event) and event.correlation_id is None:
+                pending[index] = dataclasses.replace(  # type: ignore[call-arg]
+                    event, correlation_id=command_id)
+
+
+def _pending(aggregate: LedgerAggregate) -> list[LedgerAggregate.Event]:
+    return [e for e in aggregate.pending_events if isinstance(e, LedgerAggregate.Event)]
 
 
 @contextmanager

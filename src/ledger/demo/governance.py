@@ -17,9 +17,9 @@ from ledger.demo.loader import Story, allocate
 from ledger.demo.story import ADOPTION_READINGS, INVENTORY_READINGS, O2C_READINGS
 from ledger.domain.base import Provenance
 
-PMO = Provenance("tom.becker", correlation_id="demo-load")
-STEERCO = Provenance("maria.keller", correlation_id="demo-load")
-BI = Provenance("bi.warehouse", correlation_id="demo-load")
+PMO = Provenance("tom.becker")
+STEERCO = Provenance("maria.keller")
+BI = Provenance("bi.warehouse")
 
 
 def schedule_governance(story: Story) -> None:
@@ -228,7 +228,7 @@ def _deferral_and_rebaseline(story: Story) -> None:
                "risk": ["year end"]})
     story.at(on(2026, 1, 19, 16), lambda: ledger.supersede_decision(
         story.decisions["go-live-april"], by_decision_id=story.decisions["go-live-july"],
-        reason="Go-live moved to July", by=STEERCO))
+        reason="Go-live moved to July", by=STEERCO, effective_at=on(2026, 1, 19, 16)))
     decide(story, "defer-warehouse", "Defer the warehouse module to protect go-live",
            on(2026, 3, 5, 15), "defer", "The go-live date carries most of the business case",
            "Inventory carrying-cost savings arrive a year later", [

@@ -26,7 +26,7 @@ from ledger.domain.base import Provenance
 from ledger.domain.program import program_id_for_code
 
 DEMO_PROGRAM_CODE = str(PROGRAM["code"])
-PMO = Provenance("tom.becker", correlation_id="demo-load")
+PMO = Provenance("tom.becker")
 RAG = {"G": "green", "A": "amber", "R": "red"}
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
@@ -26,8 +29,25 @@ class Provenance:
     causation_id: str | None = None
 
 
+# Set while a command runs: the one moment at which all of its events are recorded.
+_command_moment: ContextVar[datetime | None] = ContextVar("command_moment", default=None)
+
+
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """Now, or inside a command the moment the command is recorded at."""
+    return _command_moment.get() or datetime.now(UTC)
+
+
+@contextmanager
+def one_moment() -> Iterator[datetime]:
+    """Record every event of one command at the same time, as one transaction is one fact
+    about the log: readers see all of it or none, and replay can tell where it ends."""
+    moment = datetime.now(UTC)
+    token = _command_moment.set(moment)
+    try:
+        yield moment
+    finally:
+        _command_moment.reset(token)
 
 
 def check_effective_at(effective_at: datetime | None, now: datetime) -> datetime:

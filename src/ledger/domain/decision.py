@@ -6,7 +6,14 @@ from datetime import date, datetime
 from typing import Any, Self
 from uuid import UUID
 
-from ledger.domain.base import LedgerAggregate, Provenance, require_choice, require_text
+from ledger.domain.base import (
+    LedgerAggregate,
+    Provenance,
+    check_effective_at,
+    require_choice,
+    require_text,
+    utc_now,
+)
 from ledger.domain.errors import InvalidInput, InvariantViolated
 
 AFFECTED_KINDS = ("project", "benefit", "risk", "dependency", "resource")
@@ -159,25 +166,29 @@ class Decision(LedgerAggregate):
 
     def require_governs(self, kind: str, entity_id: UUID, program_id: UUID) -> None:
         """A cited decision must belong to the program, list the entity, and still stand."""
+        # Only the id the caller gave is named: the decision may be another program's, whose
+        # title and content the caller may have no right to read.
         if self.program_id != program_id:
             raise InvariantViolated(
-                f"decision '{self.title}' belongs to another program; cite one of this program",
+                f"decision {self.id} is not a decision of this program; cite one of this "
+                "program",
                 rule="decision_not_in_program",
             )
         if not self.affects_entity(kind, entity_id):
             raise InvariantViolated(
-                f"decision '{self.title}' does not list this {kind} ({entity_id}) as affected; "
+                f"decision {self.id} does not list this {kind} ({entity_id}) as affected; "
                 f"cite a decision whose affects.{kind}_ids includes it",
                 rule="decision_does_not_govern",
             )
         if self.superseded_by is not None:
             raise InvariantViolated(
-                f"decision '{self.title}' was superseded by {self.superseded_by}; "
+                f"decision {self.id} was superseded by {self.superseded_by}; "
                 "cite the superseding decision instead",
                 rule="decision_superseded",
             )
 
-    def supersede(self, later: Decision, by: Provenance, reason: str) -> None:
+    def supersede(self, later: Decision, by: Provenance, reason: str,
+                  effective_at: datetime | None = None) -> None:
         if self.superseded_by is not None:
             raise InvariantViolated(
                 f"decision '{self.title}' was already superseded by {self.superseded_by}",
@@ -194,10 +205,18 @@ class Decision(LedgerAggregate):
                 "decision can supersede it",
                 rule="decision_supersession_invalid",
             )
+        if effective_at is not None:  # by default, now: when the later decision stands
+            effective_at = check_effective_at(effective_at, utc_now())
+        if effective_at is not None and effective_at < later.taken_at:
+            raise InvalidInput(
+                "effective_at", f"{effective_at.isoformat()} is before the superseding decision "
+                f"was taken ({later.taken_at.isoformat()}); a decision is superseded only once "
+                "the later one stands")
         self._record(
             self.DecisionSuperseded,
             by,
             reason=require_text("reason", reason),
+            effective_at=effective_at,
             by_decision_id=later.id,
         )
 

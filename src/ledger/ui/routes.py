@@ -90,17 +90,20 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
     require_scope(principal, services.ledger.program_of(decision_id))
     review = services.ledger.review_decision(decision_id)
     decision = review.decision
+    # The first benefits get a chart each; the rest, however many, one row each in a table.
+    charted = review.benefits[:charts.MAX_CHARTS_PER_PAGE]
     figures = []
     with services.query_engine.connect() as connection:
-        for benefit_id in decision.affects.get("benefit", []):
-            view = benefits.get_benefit(connection, benefit_id)
+        for outcome in charted:
+            view = benefits.get_benefit(connection, outcome.benefit_id)
             profile = view.profile or {}
-            figures.append((view, charts.benefit_series(
+            figures.append((outcome, charts.benefit_series(
                 view.name, view.unit, [(m.effective_at, m.value) for m in view.measurements],
                 profile.get("baseline_value"), profile.get("target_value"),
                 decision.taken_at, f"decision {decision.taken_at:%d %b %Y}")))
     return _page(request, "decision.html", principal=principal, review=review,
-                 decision=decision, figures=figures)
+                 decision=decision, figures=figures,
+                 uncharted=review.benefits[charts.MAX_CHARTS_PER_PAGE:])
 
 
 @router.get("/audit", response_class=HTMLResponse)

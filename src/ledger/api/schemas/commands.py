@@ -366,6 +366,7 @@ class Supersede(Command):
 
     by_decision_id: UUID
     reason: Text
+    effective_at: EffectiveAt = None
 
 
 class ReviewOutcome(Command):

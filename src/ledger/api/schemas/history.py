@@ -25,7 +25,13 @@ class AggregateStateOut(BaseModel):
 class AsOfOut(BaseModel):
     """The program and each kind of component, as the ledger knew them at ``position``."""
 
-    position: int = Field(description="The last event position the replay included.")
+    position: int = Field(description="The position asked for (or, for `at`, the last one "
+                                      "recorded by then).")
+    resolved_position: int = Field(description=(
+        "The last event position the replay included: the end of the command that recorded "
+        "`position`, as a command's events are all seen or none."))
+    note: str | None = Field(default=None, description=(
+        "Why `resolved_position` differs from `position`, when it does."))
     effective: datetime | None = Field(
         default=None, description="The business date time series were cut at, if asked.")
     program: AggregateStateOut
@@ -33,7 +39,7 @@ class AsOfOut(BaseModel):
         description="Keyed by kind: project, dependency, resource, benefit, risk, decision.")
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "position": 1207, "effective": None,
+        "position": 1207, "resolved_position": 1207, "note": None, "effective": None,
         "program": {"id": "ff996219-a491-5404-ba03-a27483c6f6d7", "type": "Program",
                     "version": 3, "state": {"code": "ERP-2026", "status": "active"}},
         "components": {"project": [{"id": "0494e40a-1555-4720-8527-9458bb2f0808",
