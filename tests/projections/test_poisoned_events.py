@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
+import psycopg2
 import pytest
 import sqlalchemy as sa
 from eventsourcing.persistence import Notification
@@ -29,7 +30,8 @@ from ledger.api.app import create_app
 from ledger.application import ProgramLedger
 from ledger.domain.benefit import Benefit
 from ledger.domain.risk import Risk
-from ledger.projections.benefits import get_benefit
+from ledger.projections.benefits import benefits, get_benefit
+from ledger.projections.bulk import insert_rows
 from ledger.projections.failures import Failure, StaleReadModel, live_failures
 from ledger.projections.log import notifications_after
 from ledger.projections.projector import Projector
@@ -38,6 +40,7 @@ from ledger.projections.risks import get_risk
 from ledger.projections.summary import get_program
 from ledger.projections.timeline import timeline
 from ledger.projections.tracking import current_position
+from ledger.schema import all_tables_metadata
 from ledger.settings import Settings
 from tests.api.conftest import prepare_database
 from tests.projections.commands import RandomProgram
@@ -288,3 +291,31 @@ def test_an_undecodable_event_is_recorded_for_every_model(ledger: ProgramLedger,
     assert "Gone" in failure.error
     with engine.connect() as connection:
         assert get_program(connection, program.program).objectives[-1] == "after"
+
+
+@pytest.mark.parametrize("bad", [{"latest_value": float("nan")},
+                                 {"latest_value": float("inf")},
+                                 {"profile": {"target_value": float("-inf")}},
+                                 {"owner": "C\x00O"}], ids=["nan", "inf", "json", "nul"])
+def test_both_databases_refuse_the_same_unstorable_values(engine: sa.Engine,
+                                                          bad: dict[str, Any]) -> None:
+    """SQLite would store a NaN as NULL, an infinity and a NUL as they are; PostgreSQL a
+    NaN or an infinity in a float column too: the read models refuse them all, alike."""
+    good = {"benefit_id": str(uuid4()), "program_id": str(uuid4()), "name": "n",
+            "description": "", "kpi": "k", "unit": "u", "direction": "increase", "owner": "o",
+            "dis_benefit": False, "status": "identified", "profile": None,
+            "original_target_value": None, "original_target_date": None,
+            "latest_measurement_id": None, "latest_value": None, "latest_at": None,
+            "identified_at": at(1, 1), "version": 1, "last_position": 1}
+    create_schema_tables(engine)
+    with engine.begin() as connection:
+        insert_rows(connection, benefits, [good])
+        with pytest.raises((ValueError, sa.exc.StatementError,
+                            psycopg2.DataError)), connection.begin_nested():
+            insert_rows(connection, benefits, [{**good, **bad, "benefit_id": str(uuid4())}])
+        count = connection.execute(sa.select(sa.func.count()).select_from(benefits)).scalar()
+    assert count == 1
+
+
+def create_schema_tables(engine: sa.Engine) -> None:
+    all_tables_metadata().create_all(engine)

@@ -155,7 +155,8 @@ PROBLEM_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "token's scope")),
     404: ("Unknown id", _example(
         404, "Not found", "no project with id 0494e40a-1555-4720-8527-9458bb2f0808")),
-    409: ("A business rule refused it; `rule` names the rule", _example(
+    409: ("A business rule refused it, or (`read_model_stale`) an event of this resource "
+          "could not be applied to its read model; `rule` names which", _example(
         409, "Business rule violated", "the scope baseline is locked once work has started; "
         "cite a decision that lists this project as affected", rule="scope_baseline_locked")),
     412: ("If-Match does not match the current version", _example(

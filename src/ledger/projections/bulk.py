@@ -43,8 +43,11 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
 
 def _copy(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     columns = _columns(table, connection.dialect)
-    lines = io.StringIO("".join(["\t".join([text(row[name]) for name, text in columns]) + "\n"
-                                 for row in rows]))
+    try:
+        lines = io.StringIO("".join(["\t".join([text(row[name]) for name, text in columns])
+                                     + "\n" for row in rows]))
+    except UnstorableValue as error:  # name the table, as the SQLite path does
+        raise UnstorableValue(f"{table.name}: {error}") from None
     names = ", ".join(f'"{name}"' for name, _ in columns)
     cursor = connection.connection.cursor()
     try:
