@@ -70,10 +70,12 @@ class Settings(BaseSettings):
         description="Sign a checkpoint at least this often if there are new events.",
     )
     ui_session_idle_minutes: float = Field(
-        default=30.0, gt=0, description="A web UI session ends after this long without a request."
+        default=30.0, gt=0,
+        description="A web UI session ends after this long without a request.",
     )
     ui_session_absolute_hours: float = Field(
-        default=12.0, gt=0, description="A web UI session ends this long after sign-in, however used."
+        default=12.0, gt=0,
+        description="A web UI session ends this long after sign-in, however used.",
     )
     create_tables: bool = Field(
         default=False,

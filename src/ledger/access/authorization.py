@@ -129,8 +129,12 @@ def may_audit_whole_log(principal: Principal, action: str) -> None:
 
 
 def may_sign_checkpoints(principal: Principal) -> None:
+    """A checkpoint covers the whole log, and signing on demand is an admin's call."""
     require_role(principal, ADMINS, "sign a checkpoint on demand")
+    require_all_programs(principal, "sign a checkpoint")
 
 
 def may_manage_tokens(principal: Principal) -> None:
+    """Only an admin of every program: a scoped one could otherwise issue itself more."""
     require_role(principal, ADMINS, "manage tokens")
+    require_all_programs(principal, "manage tokens")

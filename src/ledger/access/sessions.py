@@ -9,7 +9,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Engine, ForeignKey, String, Table, delete, insert, or_, select, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    ForeignKey,
+    String,
+    Table,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from ledger.access.tokens import Principal, authenticate, principal_of, tokens
 from ledger.db import metadata

@@ -9,9 +9,8 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from uuid import UUID
-
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import JSON, Column, Engine, Row, String, Table, Text, insert, select, update
 
@@ -113,6 +112,16 @@ def list_tokens(engine: Engine) -> list[dict[str, object]]:
     with engine.connect() as connection:
         rows = connection.execute(select(tokens).order_by(tokens.c.created_at)).mappings()
         return [{k: v for k, v in row.items() if k != "token_hash"} for row in rows]
+
+
+def get_token(engine: Engine, token_id: str) -> dict[str, object]:
+    """One token as ``list_tokens`` shows it."""
+    with engine.connect() as connection:
+        row = connection.execute(select(tokens).where(tokens.c.token_id == token_id)).mappings()\
+            .first()
+    if row is None:
+        raise NotFound(f"no token with id {token_id}")
+    return {k: v for k, v in row.items() if k != "token_hash"}
 
 
 def revoke_token(engine: Engine, token_id: str) -> None:

@@ -12,11 +12,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
 from ledger.access.authorization import (
-    ADMINS,
     AUDITORS,
     may_audit_whole_log,
+    may_manage_tokens,
     may_read,
     may_replay,
+    may_sign_checkpoints,
     require_program,
     require_program_filter,
     require_role,
@@ -80,8 +81,13 @@ def history_reader(principal: PrincipalDep) -> Principal:
     return principal
 
 
-def admin(principal: PrincipalDep) -> Principal:
-    require_role(principal, ADMINS, "do this")
+def checkpoint_signer(principal: PrincipalDep) -> Principal:
+    may_sign_checkpoints(principal)
+    return principal
+
+
+def token_admin(principal: PrincipalDep) -> Principal:
+    may_manage_tokens(principal)
     return principal
 
 
@@ -89,7 +95,8 @@ ReaderDep = Annotated[Principal, Depends(reader)]
 AuditorDep = Annotated[Principal, Depends(auditor)]
 WholeLogAuditorDep = Annotated[Principal, Depends(whole_log_auditor)]
 HistoryReaderDep = Annotated[Principal, Depends(history_reader)]
-AdminDep = Annotated[Principal, Depends(admin)]
+TokenAdminDep = Annotated[Principal, Depends(token_admin)]
+CheckpointSignerDep = Annotated[Principal, Depends(checkpoint_signer)]
 
 
 def read_connection(

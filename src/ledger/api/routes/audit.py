@@ -15,8 +15,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.engine import Connection
 
 from ledger.api.deps import (
-    AdminDep,
     AuditorDep,
+    CheckpointSignerDep,
     HistoryReaderDep,
     ReadDep,
     ServicesDep,
@@ -106,7 +106,7 @@ def checkpoints(principal: WholeLogAuditorDep, services: ServicesDep,
 @router.post("/checkpoints", response_model=CheckpointOut, status_code=201, responses={
     200: {"model": CheckpointOut, "description": "The latest checkpoint already covers the "
                                                   "whole log; nothing new was signed."}})
-def sign_checkpoint(principal: AdminDep, services: ServicesDep) -> JSONResponse:
+def sign_checkpoint(principal: CheckpointSignerDep, services: ServicesDep) -> JSONResponse:
     """Sign the current head of the log, so that every event so far can be proved."""
     with services.query_engine.connect() as connection:
         latest, size = latest_checkpoint(connection), log_head(connection)[0]
