@@ -139,8 +139,9 @@ def _expected_denied(kind: str, role: str, in_scope: bool) -> bool:
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r[1]} {r[2].__code__.co_consts}")
 def test_route_access_by_role_and_scope(api: Api, world: World, route: Route) -> None:
     kind, method, path, body = route
-    world.spare_token = api.post(  # type: ignore[attr-defined]  # for DELETE /v1/tokens"/v1/tokens", {"role": "viewer", "name": "spare",
-                                                "all_programs": True}, role="admin").json()["id"]
+    # A live token for DELETE /v1/tokens/{id} to revoke.
+    spare = {"role": "viewer", "name": "spare", "all_programs": True}
+    world.spare_token = api.post("/v1/tokens", spare, role="admin").json()["id"]  # type: ignore[attr-defined]
     url = path(world)
     assert api.post("/v1/audit/checkpoints", role="admin").status_code == 201  # for proofs
     anonymous = api.client.request(method, url, json=body(world) or None)

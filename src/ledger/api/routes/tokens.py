@@ -20,7 +20,7 @@ from ledger.access.tokens import (
     list_tokens,
     revoke_token,
 )
-from ledger.api.deps import TokenAdminDep, ServicesDep
+from ledger.api.deps import ServicesDep, TokenAdminDep
 from ledger.api.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/tokens", tags=["tokens"], responses=PROBLEM_RESPONSES)
