@@ -24,6 +24,8 @@ from ledger.api.deps import ServicesDep, TokenAdminDep
 from ledger.api.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/tokens", tags=["tokens"], responses=PROBLEM_RESPONSES)
+# One line of text with something visible in it.
+ONE_LINE = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
 Role = Literal["editor", "auditor", "viewer", "admin"]
 
 
@@ -39,7 +41,7 @@ class CreateToken(BaseModel):
     name: Annotated[str, Field(pattern=PRINCIPAL_PATTERN.pattern, description=(
         "The principal id recorded as the actor of everything done with the token."))]
     display_name: Annotated[str | None, Field(
-        min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$",
+        min_length=1, max_length=200, pattern=ONE_LINE,
         description="A readable name; the principal id by default.")] = None
     program_ids: Annotated[list[UUID] | None, Field(
         min_length=1, max_length=100, description="The programs the token may touch.")] = None
