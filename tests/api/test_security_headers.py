@@ -29,7 +29,7 @@ def test_api_and_ui_responses_carry_the_security_headers(api: Api, world: World)
         headers = response.headers
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
         assert headers["cache-control"] == "no-store"
         policy = _policy(headers["content-security-policy"])
         assert policy["frame-ancestors"] == "'none'"

@@ -78,7 +78,7 @@ def test_a_scoped_auditor_sees_none_of_another_programs_events_in_the_ui(
                 f"/ui/programs/{world.program}", f"/ui/decisions/{world.decision}"):
         response = browser.get(url)
         assert response.status_code == 403, url
-        assert "ProgramDefined" not in response.text and "editor.one" not in response.text
+        assert "ERP transformation" not in response.text and "editor.one" not in response.text
     home = browser.get("/ui")
     assert home.status_code == 200 and "ERP transformation" not in home.text
     assert "/ui/verify" not in home.text  # no link to what it may not open

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -141,20 +142,26 @@ def test_a_scoped_auditor_sees_no_other_programs_events_in_the_ui(
         page.goto(f"{demo_server.url}{url}")
         expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
         expect(page.get_by_role("alert")).not_to_contain_text(erp["id"])
-        expect(page.locator("main")).not_to_contain_text("DecisionRecorded")
+        expect(page.locator("main")).not_to_contain_text("ERP transformation")
+        expect(page.locator("main")).not_to_contain_text("warehouse")
     page.goto(f"{demo_server.url}/ui/audit?program_id={other.json()['id']}")
-    expect(page.get_by_role("table").locator("tbody tr")).to_contain_text(["ProgramDefined"])
+    expect(page.get_by_role("table").locator("tbody tr")).to_contain_text(
+        ["Program defined (code: CRM"])
 
 
 def test_the_api_docs_work_under_their_content_security_policy(
         browser: Browser, demo_server: Server) -> None:
     page = browser.new_page()
     refused: list[str] = []
+    # Only a refused script or style would break the pages; ReDoc's logo from its CDN is
+    # meant to be refused, as nothing loads from elsewhere.
     page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+            if re.search(r"directive: \"(script|style)-src", message.text) else None)
     page.goto(f"{demo_server.url}/docs")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
-    expect(page.get_by_role("button", name="Authorize")).to_be_visible()
+    expect(page.get_by_role("button", name="Authorize", exact=True)).to_be_visible()
     page.goto(f"{demo_server.url}/redoc")
-    expect(page.get_by_role("heading", name="Ledger", exact=False).first).to_be_visible()
+    # ReDoc renders the whole document at once: slow on a busy machine, hence the timeout.
+    expect(page.get_by_role("heading", name="Ledger", exact=False).first).to_be_visible(
+        timeout=60_000)
     assert refused == []

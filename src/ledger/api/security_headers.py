@@ -33,7 +33,8 @@ CONTENT_SECURITY_POLICY = "; ".join((
 HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # nothing to other sites; "no-referrer" would make
+    # browsers send `Origin: null` on our own forms, which the CSRF check must refuse
 }
 # Files that are the same for everybody may be cached; nothing else may be stored.
 STATIC_PREFIXES = ("/ui/static/", "/docs/assets/")
