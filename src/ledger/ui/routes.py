@@ -107,9 +107,9 @@ def dashboard(request: Request, program_id: UUID, principal: UiPrincipal,
     chart = charts.realization_bars([b.name for b in measured],
                                     [b.realization or 0.0 for b in measured])
     return render(request, "dashboard.html", principal=principal, program=summary,
-                 projects=project_list, benefits=benefit_list, heat=heat,
-                 dependencies=dependency_list, decisions=decision_list, names=names,
-                 realization_chart=chart)
+                  projects=project_list, benefits=benefit_list, heat=heat,
+                  dependencies=dependency_list, decisions=decision_list, names=names,
+                  realization_chart=chart)
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
@@ -129,7 +129,7 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
                 profile.get("baseline_value"), profile.get("target_value"),
                 decision.taken_at, f"decision {decision.taken_at:%d %b %Y}")))
     return render(request, "decision.html", principal=principal, review=review,
-                 decision=decision, figures=figures)
+                  decision=decision, figures=figures)
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -147,8 +147,8 @@ def timeline(request: Request, principal: UiPrincipal, services: ServicesDep,
             connection, program_id=program, actor=actor or None, event_type=type or None,
             after=int(after) if after else None, limit=100).items
     return render(request, "audit.html", principal=principal, entries=entries,
-                filters={"program_id": program_id, "actor": actor, "type": type,
-                         "after": after})
+                 filters={"program_id": program_id, "actor": actor, "type": type,
+                          "after": after})
 
 
 def _uuid_or_none(text: str) -> UUID | None:
