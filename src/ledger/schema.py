@@ -15,7 +15,7 @@ from ledger.settings import EVENTS_TABLE, SNAPSHOTS_TABLE, TRACKING_TABLE
 # Modules that define tables on ledger.db.metadata; importing them registers the tables.
 TABLE_MODULES: tuple[str, ...] = (
     "ledger.audit.tables", "ledger.projections.catalog", "ledger.access.tokens",
-    "ledger.access.idempotency",
+    "ledger.access.idempotency", "ledger.access.sessions",
 )
 
 

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
         gt=0,
         description="Sign a checkpoint at least this often if there are new events.",
     )
+    ui_session_idle_minutes: float = Field(
+        default=30.0, gt=0,
+        description="A web UI session ends after this long without a request.",
+    )
+    ui_session_absolute_hours: float = Field(
+        default=12.0, gt=0,
+        description="A web UI session ends this long after sign-in, however used.",
+    )
     create_tables: bool = Field(
         default=False,
         description="Let eventsourcing-sqlalchemy create its own tables "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -10,9 +11,13 @@ import pytest
 
 from tests.api.conftest import OPTIONS, PROGRAM, PROJECT, REPORT, ROLES, Api, World
 
+TOKENS = "tokens"
+
 COMMAND, READ, HISTORY, AUDIT = "command", "read", "history", "audit"
-# Audit routes that concern no one program: any auditor or admin token, whatever its scope.
+# Audit routes over the whole log: an auditor or admin token for every program.
 GLOBAL = "global audit"
+SIGN = "sign"  # signing a checkpoint on demand: an admin token for every program
+KEY = "public key"  # any auditor or admin: a scoped one needs it to check its export
 Route = tuple[str, str, Callable[[World], str], Callable[[World], dict[str, Any]]]
 NO_BODY: Callable[[World], dict[str, Any]] = lambda w: {}  # noqa: E731
 
@@ -103,28 +108,40 @@ ROUTES: list[Route] = [
         lambda w: f"/v1/audit/export?program_id={w.program}",
         lambda w: "/v1/audit/export",  # every program: needs a token for all of them
     )),
-    *((GLOBAL, method, path, NO_BODY) for method, path in (
-        ("GET", lambda w: "/v1/audit/verify"),
-        ("GET", lambda w: "/v1/audit/checkpoints"),
-        ("POST", lambda w: "/v1/audit/checkpoints"),
-        ("GET", lambda w: "/v1/audit/public-key"),
-        ("GET", lambda w: "/v1/audit/proof/1"),
-        ("GET", lambda w: "/v1/audit/consistency?old=1"),
+    *((GLOBAL, "GET", path, NO_BODY) for path in (
+        lambda w: "/v1/audit/verify",
+        lambda w: "/v1/audit/checkpoints",
+        lambda w: "/v1/audit/proof/1",
+        lambda w: "/v1/audit/consistency?old=1",
+    )),
+    (SIGN, "POST", lambda w: "/v1/audit/checkpoints", NO_BODY),
+    (KEY, "GET", lambda w: "/v1/audit/public-key", NO_BODY),
+    *((TOKENS, method, path, body) for method, path, body in (
+        ("GET", lambda w: "/v1/tokens", NO_BODY),
+        ("POST", lambda w: "/v1/tokens",
+         lambda w: {"role": "viewer", "name": "new.viewer", "all_programs": True}),
+        ("DELETE", lambda w: f"/v1/tokens/{w.spare_token}", NO_BODY),
     )),
 ]
 
 ALLOWED = {COMMAND: {"editor", "admin"}, READ: set(ROLES),
            HISTORY: {"editor", "auditor", "admin"}, AUDIT: {"auditor", "admin"},
-           GLOBAL: {"auditor", "admin"}}
+           GLOBAL: {"auditor", "admin"}, SIGN: {"admin"}, KEY: {"auditor", "admin"},
+           TOKENS: {"admin"}}
+# A scoped token of an allowed role is refused these too; what it may see is no answer.
+NEEDS_SCOPE = {COMMAND, READ, HISTORY, AUDIT, GLOBAL, SIGN, TOKENS}
 
 
 def _expected_denied(kind: str, role: str, in_scope: bool) -> bool:
-    return role not in ALLOWED[kind] or not (in_scope or kind == GLOBAL)
+    return role not in ALLOWED[kind] or (not in_scope and kind in NEEDS_SCOPE)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r[1]} {r[2].__code__.co_consts}")
 def test_route_access_by_role_and_scope(api: Api, world: World, route: Route) -> None:
     kind, method, path, body = route
+    # A live token for DELETE /v1/tokens/{id} to revoke.
+    spare = {"role": "viewer", "name": "spare", "all_programs": True}
+    world.spare_token = api.post("/v1/tokens", spare, role="admin").json()["id"]  # type: ignore[attr-defined]
     url = path(world)
     assert api.post("/v1/audit/checkpoints", role="admin").status_code == 201  # for proofs
     anonymous = api.client.request(method, url, json=body(world) or None)
@@ -145,12 +162,23 @@ def test_route_access_by_role_and_scope(api: Api, world: World, route: Route) ->
 
 # Scope decides what these return rather than whether they answer; tested just below.
 OUTSIDE_THE_MATRIX = {("GET", "/v1/programs"), ("POST", "/v1/programs")}
+COMPONENT_ROUTES = [
+    ("GET", "/v1/projects/{}"), ("GET", "/v1/risks/{}"), ("GET", "/v1/decisions/{}"),
+    ("GET", "/v1/decisions/{}/review"), ("GET", "/v1/aggregates/{}/history"),
+    ("POST", "/v1/projects/{}/lifecycle"), ("POST", "/v1/risks/{}/close"),
+]
+
+
+def _body(template: str) -> dict[str, str] | None:
+    return {"lifecycle": {"status": "in_progress", "reason": "r"},
+            "close": {"reason": "r"}}.get(template.rsplit("/", 1)[1])
 
 
 def test_the_matrix_covers_every_route_of_the_api(api: Api, world: World) -> None:
     spec = api.client.get("/openapi.json").json()
     operations = {(method.upper(), path) for path, methods in spec["paths"].items()
                   for method in methods if path.startswith("/v1")}
+    world.spare_token = uuid.uuid4()  # type: ignore[attr-defined]
     covered = set()
     for _, method, path, _ in ROUTES:
         url = path(world).partition("?")[0]
@@ -171,3 +199,24 @@ def test_programs_outside_the_scope_are_neither_listed_nor_definable(api: Api,
         assert api.post("/v1/programs", new, role=f"{role}-elsewhere").status_code == 403
         assert api.post("/v1/programs", {**new, "code": f"NEW-{role}"},
                         role=role).status_code == expected
+
+
+@pytest.mark.parametrize(("method", "template"), COMPONENT_ROUTES)
+def test_a_scoped_token_gets_the_same_answer_for_foreign_and_unknown_ids(
+        api: Api, world: World, method: str, template: str) -> None:
+    """Whether another program's project exists is no business of a token scoped elsewhere."""
+    known = {"projects": world.project, "risks": world.risk, "decisions": world.decision,
+             "aggregates": world.project}[template.split("/")[2]]
+    answers = []
+    for target in (known, uuid.uuid4()):
+        response = api.client.request(method, template.format(target), json=_body(template),
+                                      headers=api.headers("admin-elsewhere"))
+        body = response.json()
+        answers.append((response.status_code, body["title"], body["detail"]))
+        assert str(world.program) not in body["detail"]
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 403
+    # A token for every program is told plainly that an unknown id is unknown.
+    unknown = api.client.request(method, template.format(uuid.uuid4()), json=_body(template),
+                                 headers=api.headers("admin"))
+    assert unknown.status_code == 404

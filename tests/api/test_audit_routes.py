@@ -18,7 +18,7 @@ from tests.audit.tampering import alter_one_byte
 
 
 def _checkpoint(api: Api) -> dict[str, Any]:
-    response = api.post("/v1/audit/checkpoints", role="auditor")
+    response = api.post("/v1/audit/checkpoints", role="admin")
     assert response.status_code in {200, 201}, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -31,7 +31,7 @@ def _head(api: Api) -> int:
 
 def test_checkpoint_signs_the_head_once_and_the_public_key_verifies_it(api: Api,
                                                                        world: World) -> None:
-    first = api.post("/v1/audit/checkpoints", role="auditor")
+    first = api.post("/v1/audit/checkpoints", role="admin")
     assert first.status_code == 201
     signed = first.json()
     assert signed["position"] == _head(api) and signed["tree_size"] == _head(api)

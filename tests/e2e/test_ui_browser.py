@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,11 +44,11 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def _signed_in(browser: Browser, server: Server) -> Page:
+def _signed_in(browser: Browser, server: Server, token: str | None = None) -> Page:
     page = browser.new_page(viewport={"width": 1366, "height": 800})
     page.goto(f"{server.url}/ui")
     expect(page).to_have_url(f"{server.url}/ui/login")
-    page.get_by_label("API token").fill(server.admin_token)
+    page.get_by_label("API token").fill(token or server.admin_token)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Programs")).to_be_visible()
     return page
@@ -96,8 +97,13 @@ def test_decision_review_marks_the_choice_and_the_decision_date(
     expect(page.locator("figure svg").first).to_contain_text("decision 05 Mar 2026")
     expect(page.get_by_text("as_expected")).to_be_visible()
     _shot(page, "decision-review")
+    session = next(c for c in page.context.cookies() if c["name"] == "ledger_session")
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{demo_server.url}/ui/login")
+    page.goto(f"{demo_server.url}/ui")
+    expect(page).to_have_url(f"{demo_server.url}/ui/login")
+    # The session ended on the server: the cookie it had, put back, opens nothing.
+    page.context.add_cookies([session])
     page.goto(f"{demo_server.url}/ui")
     expect(page).to_have_url(f"{demo_server.url}/ui/login")
 
@@ -113,3 +119,49 @@ def test_audit_timeline_filters_and_verification_status(browser: Browser,
     page.get_by_role("link", name="Verification").click()
     expect(page.get_by_role("status")).to_contain_text("Verified")
     _shot(page, "verification")
+
+
+def test_a_scoped_auditor_sees_no_other_programs_events_in_the_ui(
+        browser: Browser, demo_server: Server) -> None:
+    with demo_server.client() as admin:
+        erp = next(p for p in admin.get("/v1/programs").json()["items"]
+                   if p["code"] == "ERP-TRANSFORM")
+        other = admin.post("/v1/programs", json={
+            "code": "CRM", "name": "CRM renewal", "objectives": ["One view"],
+            "sponsor": "CSO", "manager": "Kim"})
+        assert other.status_code == 201, other.text
+        issued = admin.post("/v1/tokens", json={
+            "role": "auditor", "name": "crm.auditor", "program_ids": [other.json()["id"]]})
+        assert issued.status_code == 201, issued.text
+    page = _signed_in(browser, demo_server, issued.json()["token"])
+    programs = page.get_by_role("table", name="Programs you may see")
+    expect(programs).to_contain_text("CRM")
+    expect(programs).not_to_contain_text("ERP-TRANSFORM")
+    for url in (f"/ui/audit?program_id={erp['id']}", "/ui/audit", "/ui/verify",
+                f"/ui/programs/{erp['id']}"):
+        page.goto(f"{demo_server.url}{url}")
+        expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
+        expect(page.get_by_role("alert")).not_to_contain_text(erp["id"])
+        expect(page.locator("main")).not_to_contain_text("ERP transformation")
+        expect(page.locator("main")).not_to_contain_text("warehouse")
+    page.goto(f"{demo_server.url}/ui/audit?program_id={other.json()['id']}")
+    expect(page.get_by_role("table").locator("tbody tr")).to_contain_text(
+        ["Program defined (code: CRM"])
+
+
+def test_the_api_docs_work_under_their_content_security_policy(
+        browser: Browser, demo_server: Server) -> None:
+    page = browser.new_page()
+    refused: list[str] = []
+    # Only a refused script or style would break the pages; ReDoc's logo from its CDN is
+    # meant to be refused, as nothing loads from elsewhere.
+    page.on("console", lambda message: refused.append(message.text)
+            if re.search(r"directive: \"(script|style)-src", message.text) else None)
+    page.goto(f"{demo_server.url}/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    expect(page.get_by_role("button", name="Authorize", exact=True)).to_be_visible()
+    page.goto(f"{demo_server.url}/redoc")
+    # ReDoc renders the whole document at once: slow on a busy machine, hence the timeout.
+    expect(page.get_by_role("heading", name="Ledger", exact=False).first).to_be_visible(
+        timeout=60_000)
+    assert refused == []

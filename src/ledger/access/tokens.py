@@ -8,10 +8,11 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Engine, String, Table, Text, insert, select, update
+from sqlalchemy import JSON, Column, Engine, Row, String, Table, Text, insert, select, update
 
 from ledger.db import metadata
 from ledger.domain.errors import InvalidInput, NotFound
@@ -31,7 +32,10 @@ tokens = Table(
            comment="program ids, or null for all"),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
 )
+# "Last used" is kept to this precision, so a busy token costs one write a minute at most.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Principal:
     name: str
     role: str
     programs: frozenset[UUID] | None  # None: every program
+    token_id: str = ""  # the token it signed in with
 
     def may_see(self, program_id: UUID) -> bool:
         return self.programs is None or program_id in self.programs
@@ -84,8 +89,23 @@ def authenticate(engine: Engine, token: str) -> Principal | None:
     # token; comparing again in constant time keeps that true whatever the database does.
     if row is None or not hmac.compare_digest(row.token_hash, _hash(token)):
         return None
+    mark_used(engine, row.token_id, row.last_used_at)
+    return principal_of(row)
+
+
+def principal_of(row: Row[Any]) -> Principal:
+    """The principal a row of the tokens table names."""
     programs = None if row.programs is None else frozenset(UUID(p) for p in row.programs)
-    return Principal(row.principal_id, row.display_name, row.role, programs)
+    return Principal(row.principal_id, row.display_name, row.role, programs, row.token_id)
+
+
+def mark_used(engine: Engine, token_id: str, last_used_at: datetime | None) -> None:
+    now = datetime.now(UTC)
+    if last_used_at is not None and now - last_used_at < LAST_USED_PRECISION:
+        return
+    with engine.begin() as connection:
+        connection.execute(update(tokens).where(tokens.c.token_id == token_id)
+                           .values(last_used_at=now))
 
 
 def list_tokens(engine: Engine) -> list[dict[str, object]]:
@@ -94,7 +114,18 @@ def list_tokens(engine: Engine) -> list[dict[str, object]]:
         return [{k: v for k, v in row.items() if k != "token_hash"} for row in rows]
 
 
+def get_token(engine: Engine, token_id: str) -> dict[str, object]:
+    """One token as ``list_tokens`` shows it."""
+    with engine.connect() as connection:
+        row = connection.execute(select(tokens).where(tokens.c.token_id == token_id)).mappings()\
+            .first()
+    if row is None:
+        raise NotFound(f"no token with id {token_id}")
+    return {k: v for k, v in row.items() if k != "token_hash"}
+
+
 def revoke_token(engine: Engine, token_id: str) -> None:
+    """Revoke a token; its UI sessions end with it, as they are only valid with a live one."""
     with engine.begin() as connection:
         result = connection.execute(update(tokens).where(
             tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None)

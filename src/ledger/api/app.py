@@ -23,7 +23,9 @@ from ledger.api.routes import (
     projects,
     resources,
     risks,
+    tokens,
 )
+from ledger.api.security_headers import SecurityHeaders
 from ledger.api.services import open_services
 from ledger.settings import Settings
 from ledger.ui.app import install_ui
@@ -52,13 +54,14 @@ def create_app(settings: Settings | None = None, *, run_projector: bool = True) 
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     for router in (programs.router, projects.router, dependencies.router, resources.router,
                    benefits.router, risks.router, decisions.router, history.router,
-                   audit.router):
+                   audit.router, tokens.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
     install_docs(app)
     install_error_handlers(app)
     install_ui(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
     install_request_id_filter()
     return app

@@ -8,19 +8,13 @@ from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
 from ledger.access import idempotency
+from ledger.access.authorization import WRITERS, component_program, may_write, require_role
 from ledger.access.tokens import Principal
-from ledger.api.deps import (
-    WRITERS,
-    PrincipalDep,
-    ServicesDep,
-    parse_if_match,
-    require_role,
-    require_scope,
-)
+from ledger.api.deps import PrincipalDep, ServicesDep, parse_if_match
 from ledger.api.schemas.commands import Accepted
 from ledger.api.services import Services
 from ledger.application import CommandResult
@@ -45,8 +39,7 @@ class CommandRunner:
 
     def for_program(self, program_id: UUID, action: Action, status: int = 201) -> JSONResponse:
         """Run ``action`` as the caller, if their role and scope allow it."""
-        require_role(self.principal, WRITERS, "post commands")
-        require_scope(self.principal, program_id)
+        may_write(self.principal, program_id)
         by = Provenance(actor=self.principal.id,
                         correlation_id=getattr(self.request.state, "request_id", None))
         if self.idempotency_key is None:
@@ -60,7 +53,7 @@ class CommandRunner:
         """As ``for_program``, for a command that creates an aggregate: there is no version
         yet for If-Match to name, and ignoring the header would let a client believe the
         precondition was checked."""
-        require_scope(self.principal, program_id)
+        may_write(self.principal, program_id)
         if self.if_match is not None:
             raise InvalidInput("If-Match", "this command creates something new; there is "
                                            "no version to match, so leave If-Match out")
@@ -68,9 +61,12 @@ class CommandRunner:
 
     def for_component(self, aggregate_id: UUID, action: Action,
                       status: int = 201) -> JSONResponse:
-        """As ``for_program``, for a command addressed to one of a program's components."""
+        """As ``for_program``, for a command addressed to one of a program's components; an
+        id outside the token's scope is refused alike whether or not it exists."""
         require_role(self.principal, WRITERS, "post commands")
-        return self.for_program(self.services.ledger.program_of(aggregate_id), action, status)
+        program_id = component_program(self.principal, self.services.ledger.program_of,
+                                       aggregate_id)
+        return self.for_program(program_id, action, status)
 
     def _respond(self, result: CommandResult, status: int) -> JSONResponse:
         body = Accepted(id=result.id, version=result.version, position=result.position,
@@ -121,8 +117,7 @@ def command_runner(
     if_match: Annotated[str | None, Header(
         description='Apply only if the aggregate is still at this version, e.g. "3".')] = None,
 ) -> CommandRunner:
-    if not WRITERS & {principal.role}:
-        raise HTTPException(403, f"role '{principal.role}' cannot post commands")
+    require_role(principal, WRITERS, "post commands")
     return CommandRunner(request, services, principal, body, idempotency_key,
                          parse_if_match(if_match))
 

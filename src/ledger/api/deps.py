@@ -1,24 +1,35 @@
-"""Typed dependencies: services, the calling principal, role checks and read connections."""
+"""Typed dependencies: services, the calling principal, role checks and read connections.
+
+The rules themselves are in ``ledger.access.authorization``, shared with the web UI."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
+from ledger.access.authorization import (
+    AUDITORS,
+    may_audit_whole_log,
+    may_manage_tokens,
+    may_read,
+    may_replay,
+    may_sign_checkpoints,
+    require_program,
+    require_program_filter,
+    require_role,
+)
 from ledger.access.tokens import Principal, authenticate
 from ledger.api.services import Services
 from ledger.domain.errors import InvalidInput
 from ledger.projections.pages import MAX_POSITION
 
-READERS = frozenset({"editor", "auditor", "viewer", "admin"})
-WRITERS = frozenset({"editor", "admin"})
-AUDITORS = frozenset({"auditor", "admin"})
-HISTORY_READERS = frozenset({"auditor", "admin", "editor"})  # editors: own programs only
+# The routes' names for two of the shared rules.
+require_scope = require_program
+require_program_scope = require_program_filter
 
 
 def get_services(request: Request) -> Services:
@@ -49,45 +60,43 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_role(principal: Principal, roles: frozenset[str], action: str) -> None:
-    if principal.role not in roles:
-        raise HTTPException(403, f"role '{principal.role}' cannot {action}; "
-                                 f"it needs one of: {', '.join(sorted(roles))}")
-
-
-def require_scope(principal: Principal, program_id: UUID) -> None:
-    if not principal.may_see(program_id):
-        raise HTTPException(403, f"program {program_id} is outside this token's scope")
-
-
-def require_program_scope(principal: Principal, program_id: UUID | None, action: str) -> None:
-    """The named program must be in scope; naming none needs a token for every program,
-    because the answer then spans all of them."""
-    if program_id is not None:
-        require_scope(principal, program_id)
-    elif principal.programs is not None:
-        raise HTTPException(403, f"this token covers only some programs; give program_id "
-                                 f"to {action}")
-
-
 def reader(principal: PrincipalDep) -> Principal:
-    require_role(principal, READERS, "read")
+    may_read(principal)
     return principal
 
 
 def auditor(principal: PrincipalDep) -> Principal:
+    """An auditor or admin of any scope; the route then checks the program it names."""
     require_role(principal, AUDITORS, "read the audit trail")
     return principal
 
 
+def whole_log_auditor(principal: PrincipalDep) -> Principal:
+    may_audit_whole_log(principal, "audit the whole log")
+    return principal
+
+
 def history_reader(principal: PrincipalDep) -> Principal:
-    require_role(principal, HISTORY_READERS, "replay history")
+    may_replay(principal)
+    return principal
+
+
+def checkpoint_signer(principal: PrincipalDep) -> Principal:
+    may_sign_checkpoints(principal)
+    return principal
+
+
+def token_admin(principal: PrincipalDep) -> Principal:
+    may_manage_tokens(principal)
     return principal
 
 
 ReaderDep = Annotated[Principal, Depends(reader)]
 AuditorDep = Annotated[Principal, Depends(auditor)]
+WholeLogAuditorDep = Annotated[Principal, Depends(whole_log_auditor)]
 HistoryReaderDep = Annotated[Principal, Depends(history_reader)]
+TokenAdminDep = Annotated[Principal, Depends(token_admin)]
+CheckpointSignerDep = Annotated[Principal, Depends(checkpoint_signer)]
 
 
 def read_connection(

@@ -7,12 +7,15 @@ deployment cannot reach; the assets shipped in the fastapi-offline wheel are ser
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+
+from ledger.api.security_headers import csp_hash
 
 ASSETS_URL = "/docs/assets"
 
@@ -37,16 +40,29 @@ def install_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
+        return _with_policy(get_swagger_ui_html(
             openapi_url=openapi_url, title=f"{app.title} API",
             swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
-            swagger_ui_parameters={"persistAuthorization": True})
+            swagger_ui_parameters={"persistAuthorization": True}))
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url=openapi_url, title=f"{app.title} API",
-                              redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-                              redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
-                              with_google_fonts=False)
+        return _with_policy(get_redoc_html(
+            openapi_url=openapi_url, title=f"{app.title} API",
+            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{ASSETS_URL}/favicon.png", with_google_fonts=False))
+
+
+def _with_policy(page: HTMLResponse) -> HTMLResponse:
+    """The pages start with an inline script, which the site-wide policy forbids: allow
+    exactly that script by its hash. Swagger UI and ReDoc style their widgets inline and
+    ReDoc searches in a worker, so those are allowed here too; nothing loads from elsewhere."""
+    inline = re.findall(r"<script>(.*?)</script>", bytes(page.body).decode(), re.DOTALL)
+    page.headers["content-security-policy"] = "; ".join((
+        "default-src 'self'", f"script-src 'self' {' '.join(map(csp_hash, inline))}",
+        "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+        "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'",
+        "frame-ancestors 'none'"))
+    return page

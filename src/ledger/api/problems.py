@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from ledger.access.authorization import Forbidden
 from ledger.domain.errors import (
     ConcurrencyConflict,
     InvalidInput,
@@ -32,6 +33,7 @@ TYPE_BASE = "https://ledger.example/problems/"
 
 # Domain error → (HTTP status, title). Routes never catch; this table decides.
 STATUS_OF: dict[type[LedgerError], tuple[int, str]] = {
+    Forbidden: (403, "Forbidden"),
     NotFound: (404, "Not found"),
     InvalidInput: (422, "Invalid input"),
     InvalidTransition: (409, "Invalid transition"),
@@ -151,8 +153,7 @@ PROBLEM_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
     401: ("Missing or unknown bearer token", _example(
         401, "Unauthorized", "send a valid token as `Authorization: Bearer <token>`")),
     403: ("Role or program scope does not allow it", _example(
-        403, "Forbidden", "program ff996219-a491-5404-ba03-a27483c6f6d7 is outside this "
-        "token's scope")),
+        403, "Forbidden", "that program is outside this token's scope")),
     404: ("Unknown id", _example(
         404, "Not found", "no project with id 0494e40a-1555-4720-8527-9458bb2f0808")),
     409: ("A business rule refused it, or (`read_model_stale`) an event of this resource "

@@ -60,23 +60,26 @@ def create(
 @app.command("list")
 def list_(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
           ) -> None:
-    """Every token (never the secret): principal, role, scope, and whether it is revoked."""
+    """Every token (never the secret): principal, role, scope, when last used (to the
+    minute), and whether it is revoked."""
     rows = list_tokens(_engine())
     if as_json:
         typer.echo(json.dumps(rows, default=str))
         return
-    table = Table("token id", "principal", "role", "programs", "created", "revoked")
+    table = Table("token id", "principal", "role", "programs", "created", "last used",
+                  "revoked")
     for row in rows:
         programs = row["programs"]
         scope = "all" if not isinstance(programs, list) else ", ".join(map(str, programs))
         table.add_row(str(row["token_id"]), str(row["principal_id"]), str(row["role"]), scope,
-                      str(row["created_at"])[:19], str(row["revoked_at"] or "")[:19])
+                      str(row["created_at"])[:19], str(row["last_used_at"] or "")[:16],
+                      str(row["revoked_at"] or "")[:19])
     console.print(table)
 
 
 @app.command()
 def revoke(token_id: Annotated[str, typer.Argument(help="The token id from `tokens list`.")],
            ) -> None:
-    """Revoke a token; requests with it get 401 from now on."""
+    """Revoke a token; requests with it get 401 from now on, and its UI sessions end."""
     revoke_token(_engine(), token_id)
     console.print(f"revoked {token_id}")

@@ -1,5 +1,6 @@
 """The pages: sign-in, programs, a program dashboard, a decision review, the audit timeline
-and the verification status. Read-only; every figure comes from read models or replay."""
+and the verification status. Read-only; every figure comes from read models or replay.
+Every page asks the same rules as the API (``ledger.access.authorization``)."""
 
 from __future__ import annotations
 
@@ -11,60 +12,87 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ledger.access.tokens import authenticate
-from ledger.api.deps import ServicesDep, require_scope
+from ledger.access.authorization import (
+    component_program,
+    may_audit_whole_log,
+    may_read,
+    may_read_timeline,
+    require_program,
+)
+from ledger.access.sessions import end_session, start_session
+from ledger.api.deps import ServicesDep
 from ledger.api.routes.programs import today
 from ledger.audit.verify import verify
+from ledger.domain.errors import InvalidInput
 from ledger.projections import benefits, decisions, dependencies, projects, risks
 from ledger.projections.summary import get_program, list_programs
 from ledger.projections.timeline import audit_timeline
-from ledger.ui import charts
-from ledger.ui.session import COOKIE, UiPrincipal, cookie_settings, require_auditor
+from ledger.ui import charts, csrf
+from ledger.ui.session import (
+    COOKIE,
+    UiPrincipal,
+    clear_session_cookie,
+    lifetime,
+    set_session_cookie,
+)
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(prefix="/ui", include_in_schema=False)
+UUID_OR_EMPTY = "^[0-9a-fA-F-]*$"
 
 
-def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context)
+def render(request: Request, name: str, status_code: int = 200,
+           headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    """A rendered page; its forms carry the CSRF token, and a new one is set as a cookie."""
+    response = templates.TemplateResponse(
+        request, name, {"principal": None, **context, "csrf_token": csrf.form_token(request)},
+        status_code=status_code, headers=headers)
+    csrf.remember(request, response)
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", error=None)
+    return render(request, "login.html", error=None)
 
 
-@router.post("/login", response_model=None)
+@router.post("/login", response_model=None, dependencies=[csrf.VerifiedForm])
 def login(request: Request, services: ServicesDep,
           token: Annotated[str, Form(max_length=200)]) -> Response:
-    if authenticate(services.query_engine, token.strip()) is None:
-        response = _page(request, "login.html", error="That token is not valid.")
-        response.status_code = 401
-        return response
+    session_id = start_session(services.query_engine, token.strip(),
+                               lifetime(services.settings))
+    if session_id is None:
+        return render(request, "login.html", status_code=401, error="That token is not valid.")
     redirect = RedirectResponse("/ui", status_code=303)
-    redirect.set_cookie(COOKIE, token.strip(), **cookie_settings(request))  # type: ignore[arg-type]
+    set_session_cookie(request, redirect, session_id, services.settings)
+    csrf.remember(request, redirect, renew=True)
     return redirect
 
 
-@router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
+@router.post("/logout", dependencies=[csrf.VerifiedForm])
+def logout(request: Request, services: ServicesDep) -> RedirectResponse:
+    if session_id := request.cookies.get(COOKIE):
+        end_session(services.query_engine, session_id)
     redirect = RedirectResponse("/ui/login", status_code=303)
-    redirect.delete_cookie(COOKIE, path="/ui")
+    clear_session_cookie(redirect)
+    csrf.remember(request, redirect, renew=True)
     return redirect
 
 
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, principal: UiPrincipal, services: ServicesDep) -> HTMLResponse:
+    may_read(principal)
     with services.query_engine.connect() as connection:
         page = list_programs(connection, set(principal.programs)
                              if principal.programs is not None else None, limit=500)
-    return _page(request, "programs.html", principal=principal, programs=page.items)
+    return render(request, "programs.html", principal=principal, programs=page.items)
 
 
 @router.get("/programs/{program_id}", response_class=HTMLResponse)
 def dashboard(request: Request, program_id: UUID, principal: UiPrincipal,
               services: ServicesDep) -> HTMLResponse:
-    require_scope(principal, program_id)
+    may_read(principal)
+    require_program(principal, program_id)
     with services.query_engine.connect() as connection:
         summary = get_program(connection, program_id)
         project_list = projects.list_projects(connection, program_id, limit=500).items
@@ -78,16 +106,17 @@ def dashboard(request: Request, program_id: UUID, principal: UiPrincipal,
     measured = [b for b in benefit_list if b.realization is not None]
     chart = charts.realization_bars([b.name for b in measured],
                                     [b.realization or 0.0 for b in measured])
-    return _page(request, "dashboard.html", principal=principal, program=summary,
-                 projects=project_list, benefits=benefit_list, heat=heat,
-                 dependencies=dependency_list, decisions=decision_list, names=names,
-                 realization_chart=chart)
+    return render(request, "dashboard.html", principal=principal, program=summary,
+                  projects=project_list, benefits=benefit_list, heat=heat,
+                  dependencies=dependency_list, decisions=decision_list, names=names,
+                  realization_chart=chart)
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
 def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
                     services: ServicesDep) -> HTMLResponse:
-    require_scope(principal, services.ledger.program_of(decision_id))
+    may_read(principal)
+    component_program(principal, services.ledger.program_of, decision_id)
     review = services.ledger.review_decision(decision_id)
     decision = review.decision
     # The first benefits get a chart each; the rest, however many, one row each in a table.
@@ -101,38 +130,40 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
                 view.name, view.unit, [(m.effective_at, m.value) for m in view.measurements],
                 profile.get("baseline_value"), profile.get("target_value"),
                 decision.taken_at, f"decision {decision.taken_at:%d %b %Y}")))
-    return _page(request, "decision.html", principal=principal, review=review,
-                 decision=decision, figures=figures,
-                 uncharted=review.benefits[charts.MAX_CHARTS_PER_PAGE:])
+    return render(request, "decision.html", principal=principal, review=review,
+                  decision=decision, figures=figures,
+                  uncharted=review.benefits[charts.MAX_CHARTS_PER_PAGE:])
 
 
 @router.get("/audit", response_class=HTMLResponse)
 def timeline(request: Request, principal: UiPrincipal, services: ServicesDep,
-             program_id: Annotated[str, Query(max_length=36)] = "",
+             program_id: Annotated[str, Query(max_length=36, pattern=UUID_OR_EMPTY)] = "",
              actor: Annotated[str, Query(max_length=64)] = "",
              type: Annotated[str, Query(max_length=64)] = "",
-             after: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:
+             after: Annotated[str, Query(max_length=18, pattern="^[0-9]*$")] = "",
+             ) -> HTMLResponse:
     """Form fields arrive as text, empty when unused; only filled ones filter."""
-    require_auditor(principal)
+    program = _uuid_or_none(program_id)
+    may_read_timeline(principal, program)
     with services.query_engine.connect() as connection:
-        page = audit_timeline(
-            connection, program_id=_uuid_or_none(program_id), actor=actor or None,
-            event_type=type or None, after=int(after) if after.isdigit() else None, limit=100)
-    return _page(request, "audit.html", principal=principal, entries=page.items,
-                 filters={"program_id": program_id or "", "actor": actor or "",
-                          "type": type or "", "after": after or ""})
+        entries = audit_timeline(
+            connection, program_id=program, actor=actor or None, event_type=type or None,
+            after=int(after) if after else None, limit=100).items
+    return render(request, "audit.html", principal=principal, entries=entries,
+                 filters={"program_id": program_id, "actor": actor, "type": type,
+                          "after": after})
 
 
 def _uuid_or_none(text: str) -> UUID | None:
     try:
         return UUID(text) if text else None
     except ValueError:
-        return None
+        raise InvalidInput("program_id", "give a program id, or leave it empty") from None
 
 
 @router.get("/verify", response_class=HTMLResponse)
 def verification(request: Request, principal: UiPrincipal,
                  services: ServicesDep) -> HTMLResponse:
-    require_auditor(principal)
+    may_audit_whole_log(principal, "verify the whole log")
     result = verify(services.query_engine, services.signing_key.public_key())
-    return _page(request, "verify.html", principal=principal, result=result)
+    return render(request, "verify.html", principal=principal, result=result)

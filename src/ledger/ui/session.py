@@ -1,24 +1,36 @@
-"""UI sign-in: the same bearer tokens, kept in an HttpOnly, SameSite=Strict cookie."""
+"""UI sign-in: a server-side session (see ``ledger.access.sessions``) named by an opaque id
+in an HttpOnly, SameSite=Strict cookie; the API token itself never leaves the sign-in form."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Cookie, Depends, HTTPException, Request
+from fastapi import Cookie, Depends, Request
+from starlette.responses import Response
 
-from ledger.access.tokens import Principal, authenticate
+from ledger.access.sessions import Lifetime, session_principal
+from ledger.access.tokens import Principal
 from ledger.api.deps import ServicesDep
+from ledger.settings import Settings
 
 COOKIE = "ledger_session"
 
 
 class SignInRequired(Exception):
-    """Raised by pages without a valid session; answered with a redirect to the login."""
+    """Raised by pages without a live session; answered with a redirect to the sign-in."""
+
+
+def lifetime(settings: Settings) -> Lifetime:
+    return Lifetime(idle=timedelta(minutes=settings.ui_session_idle_minutes),
+                    absolute=timedelta(hours=settings.ui_session_absolute_hours))
 
 
 def ui_principal(services: ServicesDep,
-                 ledger_session: Annotated[str | None, Cookie()] = None) -> Principal:
-    principal = authenticate(services.query_engine, ledger_session) if ledger_session else None
+                 ledger_session: Annotated[str | None, Cookie()] = None,
+                 ) -> Principal:
+    principal = session_principal(services.query_engine, ledger_session,
+                                  lifetime(services.settings)) if ledger_session else None
     if principal is None:
         raise SignInRequired
     return principal
@@ -27,11 +39,12 @@ def ui_principal(services: ServicesDep,
 UiPrincipal = Annotated[Principal, Depends(ui_principal)]
 
 
-def require_auditor(principal: Principal) -> None:
-    if principal.role not in {"auditor", "admin"}:
-        raise HTTPException(403, "auditors and admins only")
+def set_session_cookie(request: Request, response: Response, session_id: str,
+                       settings: Settings) -> None:
+    response.set_cookie(COOKIE, session_id, httponly=True, samesite="strict", path="/ui",
+                        secure=request.url.scheme == "https",
+                        max_age=int(lifetime(settings).absolute.total_seconds()))
 
 
-def cookie_settings(request: Request) -> dict[str, object]:
-    return {"httponly": True, "samesite": "strict", "secure": request.url.scheme == "https",
-            "path": "/ui"}
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(COOKIE, path="/ui")

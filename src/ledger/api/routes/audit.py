@@ -16,9 +16,11 @@ from sqlalchemy.engine import Connection
 
 from ledger.api.deps import (
     AuditorDep,
+    CheckpointSignerDep,
     HistoryReaderDep,
     ReadDep,
     ServicesDep,
+    WholeLogAuditorDep,
     require_program_scope,
 )
 from ledger.api.problems import PROBLEM_RESPONSES
@@ -76,7 +78,7 @@ def events(
 
 @router.get("/verify", response_model=VerifyOut)
 def verify_log(
-    principal: AuditorDep, services: ServicesDep,
+    principal: WholeLogAuditorDep, services: ServicesDep,
     against: Annotated[int | None, Query(ge=1, le=MAX_POSITION, description=(
         "A checkpoint id: also prove the log was only appended to since then."))] = None,
     public_key: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$", description=(
@@ -91,8 +93,8 @@ def verify_log(
 
 
 @router.get("/checkpoints", response_model=Page[CheckpointOut])
-def checkpoints(principal: AuditorDep, services: ServicesDep, limit: Limit = DEFAULT_LIMIT,
-                cursor: Cursor = None) -> Page[CheckpointOut]:
+def checkpoints(principal: WholeLogAuditorDep, services: ServicesDep,
+                limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[CheckpointOut]:
     """Signed checkpoints, oldest first; keep copies to verify against later."""
     with services.query_engine.connect() as connection:
         found = list_checkpoints(connection, after_id=_after_id(cursor), limit=limit + 1)
@@ -104,7 +106,7 @@ def checkpoints(principal: AuditorDep, services: ServicesDep, limit: Limit = DEF
 @router.post("/checkpoints", response_model=CheckpointOut, status_code=201, responses={
     200: {"model": CheckpointOut, "description": "The latest checkpoint already covers the "
                                                   "whole log; nothing new was signed."}})
-def sign_checkpoint(principal: AuditorDep, services: ServicesDep) -> JSONResponse:
+def sign_checkpoint(principal: CheckpointSignerDep, services: ServicesDep) -> JSONResponse:
     """Sign the current head of the log, so that every event so far can be proved."""
     with services.query_engine.connect() as connection:
         latest, size = latest_checkpoint(connection), log_head(connection)[0]
@@ -121,7 +123,7 @@ def public_key(principal: AuditorDep, services: ServicesDep) -> PublicKeyOut:
 
 
 @router.get("/proof/{position}", response_model=InclusionOut)
-def proof(principal: AuditorDep, services: ServicesDep,
+def proof(principal: WholeLogAuditorDep, services: ServicesDep,
           position: Annotated[int, Path(ge=1, le=MAX_POSITION)],
           checkpoint_id: CheckpointId = None) -> InclusionOut:
     """The inclusion proof of the event at ``position`` against a signed checkpoint."""
@@ -131,7 +133,7 @@ def proof(principal: AuditorDep, services: ServicesDep,
 
 @router.get("/consistency", response_model=ConsistencyOut)
 def consistency(
-    principal: AuditorDep, services: ServicesDep,
+    principal: WholeLogAuditorDep, services: ServicesDep,
     old: Annotated[int, Query(ge=1, le=MAX_POSITION, description="The older checkpoint.")],
     new: CheckpointId = None,
 ) -> ConsistencyOut:

@@ -7,8 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
-from ledger.api.deps import ReadDep, ReaderDep, require_scope
+from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import (
     Accepted,
@@ -75,6 +76,5 @@ def change_status(benefit_id: UUID, body: ChangeStatus, command: CommandDep) -> 
 @router.get("/benefits/{benefit_id}", response_model=BenefitView)
 def benefit(benefit_id: UUID, principal: ReaderDep, connection: ReadDep) -> BenefitView:
     """The profile, the measurement series (corrections applied, originals kept) and drift."""
-    view = get_benefit(connection, benefit_id)
-    require_scope(principal, view.program_id)
+    view = visible(principal, lambda: get_benefit(connection, benefit_id))
     return view

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from ledger.access.authorization import component_program, visible
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep, ServicesDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
@@ -55,8 +56,7 @@ def review_outcome(decision_id: UUID, body: ReviewOutcome, command: CommandDep) 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionView)
 def decision(decision_id: UUID, principal: ReaderDep, connection: ReadDep) -> DecisionView:
-    view = get_decision(connection, decision_id)
-    require_scope(principal, view.program_id)
+    view = visible(principal, lambda: get_decision(connection, decision_id))
     return view
 
 
@@ -64,7 +64,7 @@ def decision(decision_id: UUID, principal: ReaderDep, connection: ReadDep) -> De
 def review(decision_id: UUID, principal: ReaderDep, services: ServicesDep) -> DecisionReviewOut:
     """The governance review, replayed from events: the program as known when the decision
     was recorded, cut at the day it was taken, and the affected entities then and now."""
-    require_scope(principal, services.ledger.program_of(decision_id))
+    component_program(principal, services.ledger.program_of, decision_id)
     return DecisionReviewOut.of(services.ledger.review_decision(decision_id))
 
 

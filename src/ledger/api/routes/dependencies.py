@@ -7,8 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
-from ledger.api.deps import ReadDep, ReaderDep, require_scope
+from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.routes.programs import today
 from ledger.api.schemas.commands import Accepted, ChangeStatus, DeclareDependency
@@ -35,6 +36,5 @@ def change_status(dependency_id: UUID, body: ChangeStatus, command: CommandDep) 
 @router.get("/dependencies/{dependency_id}", response_model=DependencyView)
 def dependency(dependency_id: UUID, principal: ReaderDep,
                connection: ReadDep) -> DependencyView:
-    view = get_dependency(connection, dependency_id, today())
-    require_scope(principal, view.program_id)
+    view = visible(principal, lambda: get_dependency(connection, dependency_id, today()))
     return view

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from ledger.access.authorization import component_program
 from ledger.api.deps import HistoryReaderDep, ServicesDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.routes.decisions import utc
@@ -43,6 +44,6 @@ def as_of(
 def history(aggregate_id: UUID, principal: HistoryReaderDep,
             services: ServicesDep) -> list[HistoryEntryOut]:
     """Every event of one aggregate: who, when (both times), why, and fields before → after."""
-    require_scope(principal, services.ledger.program_of(aggregate_id))
+    component_program(principal, services.ledger.program_of, aggregate_id)
     return [HistoryEntryOut.of(entry) for entry in services.ledger.history(aggregate_id)]
 

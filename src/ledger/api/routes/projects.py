@@ -8,8 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
+from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
-from ledger.api.deps import ReadDep, ReaderDep, require_scope
+from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import (
     Accepted,
@@ -75,6 +76,5 @@ def deliver(project_id: UUID, key: Annotated[str, Path(max_length=64)], command:
 @router.get("/projects/{project_id}", response_model=ProjectView)
 def project(project_id: UUID, principal: ReaderDep, connection: ReadDep) -> ProjectView:
     """The project with its deliverables and its full status history."""
-    view = get_project(connection, project_id)
-    require_scope(principal, view.program_id)
+    view = visible(principal, lambda: get_project(connection, project_id))
     return view

@@ -7,8 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
-from ledger.api.deps import ReadDep, ReaderDep, require_scope
+from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import (
     Accepted,
@@ -56,6 +57,5 @@ def release(resource_id: UUID, allocation_id: UUID, body: Release,
 @router.get("/resources/{resource_id}", response_model=ResourceView)
 def resource(resource_id: UUID, principal: ReaderDep, connection: ReadDep) -> ResourceView:
     """Capacity and allocations by month, with over-allocation and whether it is governed."""
-    view = get_resource(connection, resource_id)
-    require_scope(principal, view.program_id)
+    view = visible(principal, lambda: get_resource(connection, resource_id))
     return view

@@ -7,8 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
-from ledger.api.deps import ReadDep, ReaderDep, require_scope
+from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import (
     Accepted,
@@ -60,6 +61,5 @@ def close(risk_id: UUID, body: CloseRisk, command: CommandDep) -> JSONResponse:
 @router.get("/risks/{risk_id}", response_model=RiskView)
 def risk(risk_id: UUID, principal: ReaderDep, connection: ReadDep) -> RiskView:
     """Current exposure and every assessment."""
-    view = get_risk(connection, risk_id)
-    require_scope(principal, view.program_id)
+    view = visible(principal, lambda: get_risk(connection, risk_id))
     return view

@@ -1,0 +1,108 @@
+"""Token management for admins: issue (the secret is shown once), list, revoke.
+
+The same functions serve `ledger tokens`; a revoked token is refused on its next request,
+and the web UI sessions it opened end with it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ledger.access.tokens import (
+    PRINCIPAL_PATTERN,
+    get_token,
+    issue_token,
+    list_tokens,
+    revoke_token,
+)
+from ledger.api.deps import ServicesDep, TokenAdminDep
+from ledger.api.problems import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/tokens", tags=["tokens"], responses=PROBLEM_RESPONSES)
+# One line of text with something visible in it.
+ONE_LINE = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
+Role = Literal["editor", "auditor", "viewer", "admin"]
+
+
+class CreateToken(BaseModel):
+    """Exactly one of ``program_ids`` and ``all_programs: true``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"role": "editor", "name": "pat.pm",
+         "program_ids": ["ff996219-a491-5404-ba03-a27483c6f6d7"]},
+        {"role": "auditor", "name": "internal.audit", "all_programs": True}]})
+
+    role: Role
+    name: Annotated[str, Field(pattern=PRINCIPAL_PATTERN.pattern, description=(
+        "The principal id recorded as the actor of everything done with the token."))]
+    display_name: Annotated[str | None, Field(
+        min_length=1, max_length=200, pattern=ONE_LINE,
+        description="A readable name; the principal id by default.")] = None
+    program_ids: Annotated[list[UUID] | None, Field(
+        min_length=1, max_length=100, description="The programs the token may touch.")] = None
+    all_programs: Annotated[bool, Field(description="Every program, present and future.")] \
+        = False
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> CreateToken:
+        if self.all_programs == (self.program_ids is not None):
+            raise ValueError("give exactly one of program_ids and all_programs: true")
+        return self
+
+
+class TokenOut(BaseModel):
+    """A token as listed: never its secret, nor the hash of it."""
+
+    id: str
+    name: str
+    display_name: str
+    role: Role
+    program_ids: list[UUID] | None = Field(description="null when all_programs")
+    all_programs: bool
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="Kept to the minute.")
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> TokenOut:
+        programs = row["programs"]
+        return cls(id=row["token_id"], name=row["principal_id"],
+                   display_name=row["display_name"], role=row["role"],
+                   program_ids=programs, all_programs=programs is None,
+                   created_at=row["created_at"], last_used_at=row["last_used_at"],
+                   revoked_at=row["revoked_at"])
+
+
+class IssuedTokenOut(TokenOut):
+    token: str = Field(description="The secret: shown this once, and stored only hashed.")
+
+
+class TokenList(BaseModel):
+    items: list[TokenOut]
+
+
+@router.post("", response_model=IssuedTokenOut, status_code=201)
+def create(body: CreateToken, principal: TokenAdminDep, services: ServicesDep) -> IssuedTokenOut:
+    """Issue a token; its secret is in this answer only."""
+    issued = issue_token(services.query_engine, principal_id=body.name, role=body.role,
+                         programs=body.program_ids, display_name=body.display_name)
+    row = get_token(services.query_engine, issued.token_id)
+    return IssuedTokenOut(**TokenOut.of(row).model_dump(), token=issued.token)
+
+
+@router.get("", response_model=TokenList)
+def tokens(principal: TokenAdminDep, services: ServicesDep) -> TokenList:
+    """Every token, live and revoked, oldest first."""
+    return TokenList(items=[TokenOut.of(row) for row in list_tokens(services.query_engine)])
+
+
+@router.delete("/{token_id}", response_model=TokenOut)
+def revoke(token_id: UUID, principal: TokenAdminDep, services: ServicesDep) -> TokenOut:
+    """Revoke a live token: refused from its next request on, in the API and the UI."""
+    revoke_token(services.query_engine, str(token_id))
+    return TokenOut.of(get_token(services.query_engine, str(token_id)))
