@@ -172,8 +172,10 @@ def test_timeline_has_every_event_with_both_times_and_changes(engine: sa.Engine,
         "summary": "Risk assessed (likelihood: 4; impact: 4) because worse",
         "changes": {"likelihood": {"before": 3, "after": 4},
                     "rationale": {"before": None, "after": "worse"}},
-        "correlation_id": None,
+        # Recorded without a request id, so the service gave the command a fresh one.
+        "correlation_id": recorded(ledger, position).correlation_id,
     }
+    assert by_bob[0].correlation_id
     objective = everything[history.position("objective") - 1]
     assert (objective.aggregate_type, objective.event_type, objective.effective_at,
             objective.changes) == (
@@ -191,7 +193,9 @@ def test_timeline_filters_by_program_time_and_position(engine: sa.Engine,
         upto = audit_timeline(connection, recorded_to=middle, limit=500).items
         since = audit_timeline(connection, recorded_from=middle, limit=500).items
     assert [e.position for e in after] == list(range(61, len(after) + 61))
-    assert upto[-1].position == 30 and since[0].position == 30
+    # The events of one command share its recorded time: the cut falls at the command's ends.
+    first = min(p for p in range(1, 31) if recorded(ledger, p).timestamp == middle)
+    assert upto[-1].position == ledger.command_end(30) and since[0].position == first
 
 
 def test_lists_page_with_a_limit_and_a_cursor(engine: sa.Engine, history: History) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -33,6 +31,7 @@ from eventsourcing.persistence import (
 )
 from sqlalchemy.orm import Session
 
+from ledger.application.correlation import correlate
 from ledger.domain.base import LedgerAggregate, one_moment
 from ledger.domain.benefit import Benefit
 from ledger.domain.decision import Decision
@@ -256,30 +255,6 @@ class LedgerService(Application[UUID]):
                     owner = UUID(str(row.originator_id))
                     yield owner, StoredEvent(owner, row.originator_version, row.topic,
                                              bytes(row.state))
-
-
-def correlate(aggregates: Sequence[LedgerAggregate]) -> None:
-    """Give every pending event of one command the same correlation id.
-
-    A caller that names no request (the demo, the CLI, a script) still gets one: a fresh id
-    for the command. So every event in the log carries one, and the events of one command
-    share it and their recorded time (``one_moment``), which is how replay finds where a
-    command ends (``Replay.command_end``).
-    """
-    given = {e.correlation_id for a in aggregates for e in _pending(a)} - {None}
-    if len(given) > 1:
-        raise AssertionError(f"one command recorded events for several requests: {given}")
-    command_id = given.pop() if given else str(uuid.uuid4())
-    for aggregate in aggregates:
-        pending = aggregate.pending_events
-        for index, event in enumerate(pending):
-            if isinstance(event, LedgerAggregate.Event) and event.correlation_id is None:
-                pending[index] = dataclasses.replace(  # type: ignore[call-arg]
-                    event, correlation_id=command_id)
-
-
-def _pending(aggregate: LedgerAggregate) -> list[LedgerAggregate.Event]:
-    return [e for e in aggregate.pending_events if isinstance(e, LedgerAggregate.Event)]
 
 
 @contextmanager
