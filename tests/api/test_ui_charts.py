@@ -11,6 +11,7 @@ import pytest
 
 from ledger.ui.charts import MAX_CHARTS_PER_PAGE, MAX_LABEL
 from tests.api.conftest import OPTIONS, PROGRAM, Api
+from tests.api.test_ui_access import signed_in
 
 HOSTILE_NAMES = [
     r"Savings $\foo{$ target",
@@ -55,10 +56,7 @@ def _review_of(api: Api, program: str, benefits: list[str]) -> tuple[str, int]:
 def _page(api: Api, path: str, caught_up: str, position: int) -> str:
     """A UI page, once the read models it draws on have caught up with ``position``."""
     assert api.get(f"/v1/programs/{caught_up}", min_position=position).status_code == 200
-    signed_in = api.client.post("/ui/login", data={"token": api.tokens["admin"]},
-                                follow_redirects=False)
-    assert signed_in.status_code == 303, signed_in.text
-    response = api.client.get(path)
+    response = signed_in(api, "admin").get(path)
     assert response.status_code == 200, response.text[:2000]
     return str(response.text)
 
