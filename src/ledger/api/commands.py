@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from ledger.access import idempotency
 from ledger.access.tokens import Principal
 from ledger.api.deps import (
+    IF_MATCH,
     WRITERS,
     PrincipalDep,
     ServicesDep,
@@ -119,7 +120,8 @@ def command_runner(
         max_length=255, description="Repeat a command safely: the same key and body return "
         "the first response and write nothing.")] = None,
     if_match: Annotated[str | None, Header(
-        description='Apply only if the aggregate is still at this version, e.g. "3".')] = None,
+        pattern=IF_MATCH, description='Apply only if the aggregate is still at this version, '
+        'e.g. "3" (strong comparison: a weak W/"3" never matches, so it is a 412).')] = None,
 ) -> CommandRunner:
     if not WRITERS & {principal.role}:
         raise HTTPException(403, f"role '{principal.role}' cannot post commands")
