@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
 from ledger.access import idempotency
 from ledger.access.tokens import Principal
@@ -119,7 +120,8 @@ def command_runner(
     idempotency_key: Annotated[str | None, Header(
         max_length=255, description="Repeat a command safely: the same key and body return "
         "the first response and write nothing.")] = None,
-    if_match: Annotated[str | None, Header(
+    if_match: Annotated[str | None, WithJsonSchema({"type": "string", "pattern": IF_MATCH}),
+                        Header(
         pattern=IF_MATCH, description='Apply only if the aggregate is still at this version, '
         'e.g. "3" (strong comparison: a weak W/"3" never matches, so it is a 412).')] = None,
 ) -> CommandRunner:
