@@ -37,13 +37,14 @@ class CommandRunner:
     """Everything a command route needs besides its body."""
 
     def __init__(self, request: Request, services: Services, principal: Principal,
-                 body: bytes, idempotency_key: str | None, if_match: int | None) -> None:
+                 body: bytes, idempotency_key: str | None, if_match: str | None) -> None:
         self.request = request
         self.services = services
         self.principal = principal
         self.body = body
         self.idempotency_key = idempotency_key
-        self.if_match = if_match
+        self.if_match_header = if_match  # read once the body is valid and scope allows it
+        self.if_match: int | None = None
 
     def for_program(self, program_id: UUID, action: Action, status: int = 201) -> JSONResponse:
         """Run ``action`` as the caller, if their role and scope allow it."""
@@ -51,6 +52,7 @@ class CommandRunner:
         require_scope(self.principal, program_id)
         by = Provenance(actor=self.principal.id,
                         correlation_id=getattr(self.request.state, "request_id", None))
+        self.if_match = parse_if_match(self.if_match_header)
         if self.idempotency_key is None:
             response = self._respond(action(by, self.if_match), status)
         else:
@@ -63,7 +65,7 @@ class CommandRunner:
         yet for If-Match to name, and ignoring the header would let a client believe the
         precondition was checked."""
         require_scope(self.principal, program_id)
-        if self.if_match is not None:
+        if parse_if_match(self.if_match_header) is not None:
             raise InvalidInput("If-Match", "this command creates something new; there is "
                                            "no version to match, so leave If-Match out")
         return self.for_program(program_id, lambda by, _: action(by))
@@ -127,8 +129,7 @@ def command_runner(
 ) -> CommandRunner:
     if not WRITERS & {principal.role}:
         raise HTTPException(403, f"role '{principal.role}' cannot post commands")
-    return CommandRunner(request, services, principal, body, idempotency_key,
-                         parse_if_match(if_match))
+    return CommandRunner(request, services, principal, body, idempotency_key, if_match)
 
 
 CommandDep = Annotated[CommandRunner, Depends(command_runner)]

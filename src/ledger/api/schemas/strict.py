@@ -89,8 +89,8 @@ def _finite(value: Any) -> Any:
 
 
 LIMIT = 1e15  # far beyond any cost or measurement, and exact in a double
-Number = Annotated[float, BeforeValidator(_finite),
-                   Field(allow_inf_nan=False, ge=-LIMIT, le=LIMIT)]
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-LIMIT, le=LIMIT),
+                   BeforeValidator(_finite)]
 Days = Annotated[int, Field(ge=-36_500, le=36_500, description="Days, within a century.")]
 MAX_IDS = 100  # ids in one list of one body (API.md, Input rules)
 # A positive quantity with at most four decimals, sent as a string so it stays exact. The
