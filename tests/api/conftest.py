@@ -4,6 +4,7 @@ role, and a small program built through the API itself."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,14 @@ def prepare_database(settings: Settings) -> None:
 
 @pytest.fixture
 def api(api_settings: Settings) -> Iterator[Api]:
-    prepare_database(api_settings)
-    app = create_app(api_settings)
+    with running_api(api_settings) as result:
+        yield result
+
+
+@contextmanager
+def running_api(settings: Settings) -> Iterator[Api]:
+    prepare_database(settings)
+    app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as client:
         engine = app.state.services.query_engine
         result = Api(client)
@@ -113,6 +120,10 @@ class World:
 
 @pytest.fixture
 def world(api: Api) -> World:
+    return build_world(api)
+
+
+def build_world(api: Api) -> World:
     """An active program with one of everything, built through the API."""
     program = api.created("/v1/programs", PROGRAM)
     assert api.post(f"/v1/programs/{program}/status",

@@ -10,11 +10,12 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
 from ledger.access import idempotency
 from ledger.access.authorization import WRITERS, component_program, may_write, require_role
 from ledger.access.tokens import Principal
-from ledger.api.deps import PrincipalDep, ServicesDep, parse_if_match
+from ledger.api.deps import IF_MATCH, PrincipalDep, ServicesDep, parse_if_match
 from ledger.api.schemas.commands import Accepted
 from ledger.api.services import Services
 from ledger.application import CommandResult
@@ -29,19 +30,21 @@ class CommandRunner:
     """Everything a command route needs besides its body."""
 
     def __init__(self, request: Request, services: Services, principal: Principal,
-                 body: bytes, idempotency_key: str | None, if_match: int | None) -> None:
+                 body: bytes, idempotency_key: str | None, if_match: str | None) -> None:
         self.request = request
         self.services = services
         self.principal = principal
         self.body = body
         self.idempotency_key = idempotency_key
-        self.if_match = if_match
+        self.if_match_header = if_match  # read once the body is valid and scope allows it
+        self.if_match: int | None = None
 
     def for_program(self, program_id: UUID, action: Action, status: int = 201) -> JSONResponse:
         """Run ``action`` as the caller, if their role and scope allow it."""
         may_write(self.principal, program_id)
         by = Provenance(actor=self.principal.id,
                         correlation_id=getattr(self.request.state, "request_id", None))
+        self.if_match = parse_if_match(self.if_match_header)
         if self.idempotency_key is None:
             response = self._respond(action(by, self.if_match), status)
         else:
@@ -54,7 +57,7 @@ class CommandRunner:
         yet for If-Match to name, and ignoring the header would let a client believe the
         precondition was checked."""
         may_write(self.principal, program_id)
-        if self.if_match is not None:
+        if parse_if_match(self.if_match_header) is not None:
             raise InvalidInput("If-Match", "this command creates something new; there is "
                                            "no version to match, so leave If-Match out")
         return self.for_program(program_id, lambda by, _: action(by))
@@ -114,12 +117,13 @@ def command_runner(
     idempotency_key: Annotated[str | None, Header(
         max_length=255, description="Repeat a command safely: the same key and body return "
         "the first response and write nothing.")] = None,
-    if_match: Annotated[str | None, Header(
-        description='Apply only if the aggregate is still at this version, e.g. "3".')] = None,
+    if_match: Annotated[str | None, WithJsonSchema({"type": "string", "pattern": IF_MATCH}),
+                        Header(
+        pattern=IF_MATCH, description='Apply only if the aggregate is still at this version, '
+        'e.g. "3" (strong comparison: a weak W/"3" never matches, so it is a 412).')] = None,
 ) -> CommandRunner:
     require_role(principal, WRITERS, "post commands")
-    return CommandRunner(request, services, principal, body, idempotency_key,
-                         parse_if_match(if_match))
+    return CommandRunner(request, services, principal, body, idempotency_key, if_match)
 
 
 CommandDep = Annotated[CommandRunner, Depends(command_runner)]

@@ -4,6 +4,7 @@ The rules themselves are in ``ledger.access.authorization``, shared with the web
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -23,9 +24,11 @@ from ledger.access.authorization import (
     require_role,
 )
 from ledger.access.tokens import Principal, authenticate
+from ledger.api.problems import NotCaughtUp
 from ledger.api.services import Services
-from ledger.domain.errors import InvalidInput
+from ledger.domain.errors import InvalidInput, PreconditionFailed
 from ledger.projections.pages import MAX_POSITION
+from ledger.projections.tracking import current_position
 
 # The routes' names for two of the shared rules.
 require_scope = require_program
@@ -103,13 +106,20 @@ def read_connection(
     services: ServicesDep,
     min_position: Annotated[int | None, Query(
         ge=0, le=MAX_POSITION, description="Wait (bounded) until the read models include "
-        "this position; 503 with Retry-After if they do not catch up in time.")] = None,
+        "this position: 422 naming the head if the log has no such position yet, 503 "
+        "\"Not caught up\" with Retry-After if they do not catch up in time.")] = None,
 ) -> Iterator[Connection]:
     """A connection to the read models, once they include ``min_position``."""
-    if min_position is not None and not services.wait_for(
-            min_position, services.settings.read_wait_seconds):
-        raise HTTPException(503, f"the read models have not reached position {min_position} "
-                                 "yet; retry shortly", headers={"Retry-After": "1"})
+    if min_position is not None and not services.wait_for(min_position, 0):
+        # Waiting for a position that does not exist would only time out: say so at once.
+        head = services.ledger.head_position()
+        if min_position > head:
+            raise InvalidInput("min_position", f"is past the log's head (position {head}); "
+                                               "give a position a command returned")
+        if not services.wait_for(min_position, services.settings.read_wait_seconds):
+            reached = services.runner.position if services.runner is not None \
+                else current_position(services.query_engine)
+            raise NotCaughtUp(min_position, reached)
     with services.query_engine.connect() as connection:
         yield connection
 
@@ -117,11 +127,21 @@ def read_connection(
 ReadDep = Annotated[Connection, Depends(read_connection)]
 
 
+# One ETag as this API sends it ("3"), a weak one (which never matches), a bare version,
+# or "*". The OpenAPI document publishes this, so an empty or garbled header is a 422.
+IF_MATCH = r'^(\*|(W/)?"[0-9]{1,19}"|[0-9]{1,19})$'
+
+
 def parse_if_match(if_match: str | None) -> int | None:
-    """`If-Match: "3"` (or W/"3", or 3) → 3; `*` or absent → no expectation."""
+    """`If-Match: "3"` (or 3) → 3; `*` or absent → no expectation. The comparison is strong
+    (RFC 9110): a weak ETag never matches, so `W/"3"` is a 412, not a silent match."""
     if if_match is None or if_match.strip() == "*":
         return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    value = if_match.strip()
+    if not re.fullmatch(IF_MATCH, value):
         raise InvalidInput("If-Match", 'give the ETag of the version you read, e.g. "3"')
-    return int(value)
+    if value.startswith("W/"):
+        raise PreconditionFailed(f"If-Match {value} is a weak ETag, which never matches "
+                                 "(strong comparison, RFC 9110); send the ETag exactly as "
+                                 'returned, e.g. "3"')
+    return int(value.strip('"'))

@@ -49,6 +49,16 @@ DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
                  StoreOperationalError, StoreInterfaceError)
 
 
+class NotCaughtUp(Exception):
+    """The read models did not reach a position that exists in the log within the wait."""
+
+    def __init__(self, wanted: int, reached: int) -> None:
+        super().__init__(f"the read models have reached position {reached}, not {wanted} "
+                         "yet; retry shortly")
+        self.wanted = wanted
+        self.reached = reached
+
+
 class FieldError(BaseModel):
     field: str
     message: str
@@ -64,15 +74,17 @@ class Problem(BaseModel):
     instance: str | None = None
     rule: str | None = None
     errors: list[FieldError] | None = None
+    position: int | None = None  # on 503 "Not caught up": the position the read models reached
     request_id: str | None = None
 
 
 def problem(status: int, title: str, detail: str, request: Request | None = None, *,
             rule: str | None = None, errors: list[FieldError] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None, position: int | None = None) -> JSONResponse:
     slug = (rule or title).lower().replace(" ", "-").replace("_", "-")
     body = Problem(type=TYPE_BASE + slug, title=title, status=status, detail=detail,
                    instance=request.url.path if request else None, rule=rule, errors=errors,
+                   position=position,
                    request_id=getattr(request.state, "request_id", None) if request else None)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status,
                         media_type=PROBLEM, headers=headers)
@@ -124,9 +136,17 @@ def _database_down(request: Request, error: Exception) -> JSONResponse:
                    headers={"Retry-After": "5"})
 
 
+def _not_caught_up(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, NotCaughtUp)
+    return problem(503, "Not caught up", str(error), request, position=error.reached,
+                   headers={"Retry-After": "1"})
+
+
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s %s (request %s)", request.method, request.url.path,
-                  getattr(request.state, "request_id", "-"))
+    # Starlette runs this handler outside the ``except`` block (in a worker thread, even), so
+    # ``log.exception`` would find no current exception and print "NoneType: None".
+    log.error("unexpected error on %s %s (request %s)", request.method, request.url.path,
+              getattr(request.state, "request_id", "-"), exc_info=error)
     return problem(500, "Internal error",
                    "an unexpected error occurred; quote the request id when reporting it",
                    request)
@@ -136,6 +156,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LedgerError, _ledger_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(NotCaughtUp, _not_caught_up)
     for error_class in DATABASE_DOWN:
         app.add_exception_handler(error_class, _database_down)
     app.add_exception_handler(Exception, _unexpected)
@@ -168,9 +189,11 @@ PROBLEM_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
     422: ("Invalid input; `errors` lists the fields", _example(
         422, "Invalid input", "1 field(s) are invalid; see errors for each",
         errors=[{"field": "rationale", "message": "Field required"}])),
-    503: ("Database unreachable, or the read models did not reach min_position in time; "
-          "see Retry-After", _example(
-              503, "Service unavailable", "the database cannot be reached; retry shortly")),
+    503: ("Database unreachable (\"Service unavailable\"), or the read models did not reach "
+          "min_position in time (\"Not caught up\", with the position they reached); see "
+          "Retry-After", _example(
+              503, "Not caught up", "the read models have reached position 1206, not 1207 "
+              "yet; retry shortly", position=1206)),
 }
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description,

@@ -33,6 +33,7 @@ from ledger.api.schemas.audit import (
     PublicKeyOut,
     VerifyOut,
 )
+from ledger.api.schemas.strict import LINE
 from ledger.api.schemas.times import IsoDatetime
 from ledger.audit.checkpoints import (
     create_checkpoint,
@@ -60,8 +61,9 @@ EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8
 def events(
     principal: HistoryReaderDep, connection: ReadDep,
     program_id: UUID | None = None, aggregate_id: UUID | None = None,
-    actor: Annotated[str | None, Query(max_length=64)] = None,
-    type: Annotated[str | None, Query(max_length=64, description="Event type name.")] = None,
+    actor: Annotated[str | None, Query(max_length=64, pattern=LINE)] = None,
+    type: Annotated[str | None, Query(max_length=64, pattern=LINE,
+                                      description="Event type name.")] = None,
     recorded_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
     recorded_to: Annotated[IsoDatetime | None, Query(alias="to")] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_POSITION,
@@ -177,12 +179,9 @@ def _checkpoint(connection: Connection, checkpoint_id: int | None) -> Checkpoint
 
 
 def _after_id(cursor: str | None) -> int:
-    key = decode_cursor(cursor)
-    if not key:
-        return 0
-    if not isinstance(key[0], int) or isinstance(key[0], bool):
-        raise InvalidInput("cursor", "is not a cursor this API returned")
-    return key[0]
+    key = decode_cursor(cursor, int)
+    assert key is None or isinstance(key, int)
+    return key or 0
 
 
 def _public_key(text: str) -> Ed25519PublicKey:

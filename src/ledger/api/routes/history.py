@@ -23,10 +23,12 @@ router = APIRouter(tags=["history"], responses=PROBLEM_RESPONSES)
 @router.get("/programs/{program_id}/as-of", response_model=AsOfOut)
 def as_of(
     program_id: UUID, principal: HistoryReaderDep, services: ServicesDep,
-    at: Annotated[IsoDatetime | None, Query(description="Recorded time: what was known then.")]
+    at: Annotated[IsoDatetime | None, Query(description=(
+        "Recorded time: what was known then. Give `at` or `position`, not both (422)."))]
     = None,
-    position: Annotated[int | None, Query(ge=0, le=MAX_POSITION,
-                                          description="Log position.")] = None,
+    position: Annotated[int | None, Query(ge=0, le=MAX_POSITION, description=(
+        "Log position, up to the head (past it: 422 naming the head). Give `at` or "
+        "`position`, not both (422)."))] = None,
     effective: Annotated[IsoDatetime | None, Query(
         description="Business date: the program as it stood then, within what was known.")]
     = None,
@@ -35,6 +37,8 @@ def as_of(
     require_scope(principal, program_id)
     if at is not None and position is not None:
         raise InvalidInput("position", "give either at or position, not both")
+    if position is not None and position > (head := services.ledger.head_position()):
+        raise InvalidInput("position", f"is past the log's head (position {head})")
     snapshot = services.ledger.program_as_of(program_id, position=position, at=utc(at),
                                              effective=utc(effective))
     return AsOfOut.of(snapshot)

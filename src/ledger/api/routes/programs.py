@@ -13,15 +13,18 @@ from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import Accepted, ChangeStatus, DefineProgram
+from ledger.api.schemas.strict import LINE
 from ledger.api.schemas.times import IsoDatetime
 from ledger.domain.program import program_id_for_code
 from ledger.projections import benefits, decisions, dependencies, projects, resources, risks
-from ledger.projections.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
+from ledger.projections.pages import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, Page
 from ledger.projections.summary import ProgramSummary, get_program, list_programs
 
 router = APIRouter(tags=["programs"], responses=PROBLEM_RESPONSES)
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
+Cursor = Annotated[str | None, Query(
+    pattern=CURSOR, description="`next_cursor` of the previous page, as given; leave it out "
+    "(an empty value is refused) for the first page.")]
 
 
 @router.post("/programs", status_code=201, response_model=Accepted)
@@ -115,7 +118,8 @@ def program_decisions(
     = None,
     taken_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
     taken_to: Annotated[IsoDatetime | None, Query(alias="to")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Words to look for.")] = None,
+    q: Annotated[str | None, Query(max_length=200, pattern=LINE,
+                                   description="Words to look for.")] = None,
     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
 ) -> Page[decisions.DecisionView]:
     _visible(principal, program_id, connection)

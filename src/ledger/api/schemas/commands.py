@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.api.schemas.strict import (
+    MAX_IDS,
+    Amount,
+    Code,
+    Days,
+    Number,
+    OptionalLine,
+    OptionalText,
+    ShortCode,
+    Text,
+    Title,
+)
 from ledger.api.schemas.times import IsoDate, IsoDatetime
 
-Text = Annotated[str, Field(min_length=1, max_length=10_000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=500)]
+ShortText = Title
 Rag = Literal["green", "amber", "red"]
-Reason = Annotated[str | None, Field(default=None, max_length=10_000,
-                                     description="Why; required where the rule says so.")]
+Reason = Annotated[OptionalText | None, Field(default=None,
+                                              description="Why; required where the rule says so.")]
 EffectiveAt = Annotated[IsoDatetime | None, Field(
     default=None, description="When the fact became true (RFC 3339, with zone); defaults to "
     "now; may not lie in the future.")]
+Ids = Annotated[list[UUID], Field(max_length=MAX_IDS, description=f"At most {MAX_IDS} ids.")]
+Keys = Annotated[list[Code], Field(max_length=MAX_IDS)]
+Evidence = Annotated[list[OptionalLine], Field(max_length=MAX_IDS)]
+# A real month of a real year: year 0000 does not exist.
+MONTH = r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$"
 
 
 def example(**fields: Any) -> ConfigDict:
@@ -37,7 +52,7 @@ class Command(BaseModel):
 class DefineProgram(Command):
     code: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][\w.-]*$")]
     name: ShortText
-    objectives: list[ShortText] = []
+    objectives: Annotated[list[ShortText], Field(max_length=MAX_IDS)] = []
     sponsor: ShortText
     manager: ShortText
     reason: Reason = None
@@ -52,7 +67,7 @@ class ChangeStatus(Command):
     model_config = example(
         status="on_hold", reason="Funding paused until the Q3 board")
 
-    status: Annotated[str, Field(min_length=1, max_length=32)]
+    status: ShortCode
     reason: Text
     effective_at: EffectiveAt = None
 
@@ -61,7 +76,7 @@ class DeliverableIn(Command):
     model_config = example(
         key="mock-loads", name="Mock data loads", due="2026-02-15")
 
-    key: Annotated[str, Field(min_length=1, max_length=64)]
+    key: Code
     name: ShortText
     due: IsoDate
 
@@ -76,7 +91,7 @@ class AuthorizeProject(Command):
     manager: ShortText
     planned_start: IsoDate
     planned_finish: IsoDate
-    deliverables: list[DeliverableIn] = []
+    deliverables: Annotated[list[DeliverableIn], Field(max_length=MAX_IDS)] = []
     reason: Reason = None
     effective_at: EffectiveAt = None
 
@@ -91,7 +106,7 @@ class ReportStatus(Command):
     cost: Rag
     scope: Rag
     resources: Rag
-    narrative: Annotated[str, Field(max_length=10_000)] = ""
+    narrative: OptionalText = ""
     reason: Reason = None
     effective_at: EffectiveAt = None
 
@@ -100,8 +115,8 @@ class Impact(Command):
     model_config = example(
         cost=120000, schedule_days=14)
 
-    cost: float = 0.0
-    schedule_days: int = 0
+    cost: Number = 0.0
+    schedule_days: Days = 0
 
 
 class ChangeScope(Command):
@@ -109,9 +124,9 @@ class ChangeScope(Command):
         defer=["warehouse"], rationale="Protect the go-live date",
         impact={"cost": -80000, "schedule_days": 0}, decision_id=DECISION_ID)
 
-    add: list[DeliverableIn] = []
-    remove: list[str] = []
-    defer: list[str] = []
+    add: Annotated[list[DeliverableIn], Field(max_length=MAX_IDS)] = []
+    remove: Keys = []
+    defer: Keys = []
     rationale: Text
     impact: Impact = Impact()
     decision_id: UUID | None = None
@@ -133,7 +148,7 @@ class DeclareDependency(Command):
         description="Migrated data before system test")
 
     provider_project_id: UUID
-    provider_deliverable: str | None = None
+    provider_deliverable: Code | None = None
     consumer_project_id: UUID
     needed_by: IsoDate
     description: Text
@@ -145,8 +160,8 @@ class RegisterResource(Command):
         name="SAP specialists", unit="FTE", capacity_per_month="6")
 
     name: ShortText
-    unit: Annotated[str, Field(min_length=1, max_length=32)]
-    capacity_per_month: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4)]
+    unit: ShortCode
+    capacity_per_month: Amount
     effective_at: EffectiveAt = None
 
 
@@ -154,7 +169,7 @@ class ChangeCapacity(Command):
     model_config = example(
         capacity_per_month="8", reason="Two contractors join in March")
 
-    capacity_per_month: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4)]
+    capacity_per_month: Amount
     reason: Text
     decision_id: UUID | None = None
     effective_at: EffectiveAt = None
@@ -165,8 +180,8 @@ class Allocate(Command):
         project_id=PROJECT_ID, month="2026-02", amount="4")
 
     project_id: UUID
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-02"])]
-    amount: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4)]
+    month: Annotated[str, Field(pattern=MONTH, examples=["2026-02"])]
+    amount: Amount
     decision_id: UUID | None = None
     reason: Reason = None
     effective_at: EffectiveAt = None
@@ -186,9 +201,9 @@ class IdentifyBenefit(Command):
         direction="decrease", owner="COO", dis_benefit=False)
 
     name: ShortText
-    description: Annotated[str, Field(max_length=10_000)] = ""
+    description: OptionalText = ""
     kpi: ShortText
-    unit: Annotated[str, Field(min_length=1, max_length=32)]
+    unit: ShortCode
     direction: Literal["increase", "decrease"]
     owner: ShortText
     dis_benefit: bool = False
@@ -201,11 +216,11 @@ class SetProfile(Command):
         target_date="2026-12-31", contributing_project_ids=[PROJECT_ID],
         measurement_method="Monthly BI extract")
 
-    baseline_value: float
+    baseline_value: Number
     baseline_date: IsoDate
-    target_value: float
+    target_value: Number
     target_date: IsoDate
-    contributing_project_ids: list[UUID] = []
+    contributing_project_ids: Ids = []
     measurement_method: ShortText
     reason: Reason = None
     effective_at: EffectiveAt = None
@@ -216,17 +231,17 @@ class Measure(Command):
         value=41.1, effective_at="2025-09-30T00:00:00Z", source="BI extract",
         note="First month on the new invoicing run")
 
-    value: float
+    value: Number
     effective_at: EffectiveAt = None
     source: ShortText
-    note: Annotated[str, Field(max_length=10_000)] = ""
+    note: OptionalText = ""
 
 
 class Correct(Command):
     model_config = example(
         value=40.6, reason="Late invoices were missing from the extract")
 
-    value: float
+    value: Number
     reason: Text
 
 
@@ -234,7 +249,7 @@ class ReviseTarget(Command):
     model_config = example(
         target_value=32, reason="Warehouse module deferred", decision_id=DECISION_ID)
 
-    target_value: float | None = None
+    target_value: Number | None = None
     target_date: IsoDate | None = None
     reason: Text
     decision_id: UUID
@@ -247,13 +262,13 @@ class RaiseRisk(Command):
         owner="Data lead", affected_project_ids=[PROJECT_ID], proximity="before mock loads")
 
     title: ShortText
-    description: Annotated[str, Field(max_length=10_000)] = ""
-    category: Annotated[str, Field(min_length=1, max_length=64)]
+    description: OptionalText = ""
+    category: Code
     likelihood: Annotated[int, Field(ge=1, le=5)]
     impact: Annotated[int, Field(ge=1, le=5)]
     owner: ShortText
-    affected_project_ids: list[UUID] = []
-    proximity: Annotated[str, Field(max_length=500)] = ""
+    affected_project_ids: Ids = []
+    proximity: OptionalLine = ""
     effective_at: EffectiveAt = None
 
 
@@ -272,7 +287,7 @@ class PlanResponse(Command):
         strategy="reduce", actions=["Cleanse customer master", "Add a third mock load"])
 
     strategy: Literal["avoid", "reduce", "transfer", "share", "accept"]
-    actions: Annotated[list[ShortText], Field(min_length=1)]
+    actions: Annotated[list[ShortText], Field(min_length=1, max_length=MAX_IDS)]
     reason: Reason = None
     effective_at: EffectiveAt = None
 
@@ -299,9 +314,9 @@ class ExpectedImpact(Command):
     model_config = example(
         cost=-80000, schedule_days=0, benefits={BENEFIT_ID: -2})
 
-    cost: float = 0.0
-    schedule_days: int = 0
-    benefits: dict[UUID, float] = {}
+    cost: Number = 0.0
+    schedule_days: Days = 0
+    benefits: Annotated[dict[UUID, Number], Field(max_length=MAX_IDS)] = {}
 
 
 class OptionIn(Command):
@@ -310,10 +325,10 @@ class OptionIn(Command):
         cons=["Manual stock counts for six months"],
         expected_impact={"cost": -80000, "schedule_days": 0, "benefits": {BENEFIT_ID: -2}})
 
-    key: Annotated[str, Field(min_length=1, max_length=64)]
+    key: Code
     summary: ShortText
-    pros: list[ShortText] = []
-    cons: list[ShortText] = []
+    pros: Annotated[list[ShortText], Field(max_length=MAX_IDS)] = []
+    cons: Annotated[list[ShortText], Field(max_length=MAX_IDS)] = []
     expected_impact: ExpectedImpact = ExpectedImpact()
 
 
@@ -321,11 +336,11 @@ class Affects(Command):
     model_config = example(
         project_ids=[PROJECT_ID], benefit_ids=[BENEFIT_ID])
 
-    project_ids: list[UUID] = []
-    benefit_ids: list[UUID] = []
-    risk_ids: list[UUID] = []
-    dependency_ids: list[UUID] = []
-    resource_ids: list[UUID] = []
+    project_ids: Ids = []
+    benefit_ids: Ids = []
+    risk_ids: Ids = []
+    dependency_ids: Ids = []
+    resource_ids: Ids = []
 
     def by_kind(self) -> dict[str, list[UUID]]:
         return {"project": self.project_ids, "benefit": self.benefit_ids,
@@ -349,11 +364,11 @@ class RecordDecision(Command):
     question: Text
     forum: ShortText
     authority: ShortText
-    options: Annotated[list[OptionIn], Field(min_length=1)]
-    chosen_option: Annotated[str, Field(min_length=1, max_length=64)]
+    options: Annotated[list[OptionIn], Field(min_length=1, max_length=MAX_IDS)]
+    chosen_option: Code
     rationale: Text
     tradeoffs: Text
-    evidence: list[Annotated[str, Field(max_length=500)]] = []
+    evidence: Evidence = []
     affects: Affects = Affects()
     effective_at: EffectiveAt = None
     review_by: IsoDate | None = None
@@ -376,7 +391,7 @@ class ReviewOutcome(Command):
 
     verdict: Literal["as_expected", "better", "worse", "inconclusive"]
     summary: Text
-    evidence: list[Annotated[str, Field(max_length=500)]] = []
+    evidence: Evidence = []
     effective_at: EffectiveAt = None
 
 
