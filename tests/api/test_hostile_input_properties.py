@@ -115,7 +115,10 @@ def hostile_command(draw: st.DrawFn, api: Api, world: World) -> tuple[str, str, 
     body, properties = example_body(api, operation)
     headers: dict[str, str] = {}
     targets = [(p, v) for p, v in leaves(body) if p]
-    kind = draw(st.sampled_from(["value", "effective_at", "if_match"]))
+    # If-Match is tried where the operation takes it (token management, say, does not).
+    conditional = any(q["in"] == "header" and q["name"].lower() == "if-match"
+                      for q in operation.get("parameters", []))
+    kind = draw(st.sampled_from(["value", "effective_at", *(["if_match"] if conditional else [])]))
     raw = ""
     if kind == "effective_at" and "effective_at" in properties:
         body = {**body, "effective_at": draw(st.sampled_from(OUT_OF_CALENDAR))}

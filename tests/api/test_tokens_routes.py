@@ -42,9 +42,9 @@ def test_all_programs_and_bad_requests(api: Api) -> None:
                                       "all_programs": True}, role="admin").json()
     assert created["all_programs"] is True and created["program_ids"] is None
     for body, field in (
-            ({"role": "auditor", "name": "a.b"}, "body"),  # no scope
+            ({"role": "auditor", "name": "a.b"}, "program_ids"),  # no scope
             ({"role": "auditor", "name": "a.b", "all_programs": True,
-              "program_ids": [str(uuid.uuid4())]}, "body"),  # both
+              "program_ids": [str(uuid.uuid4())]}, "program_ids"),  # both
             ({"role": "root", "name": "a.b", "all_programs": True}, "role"),
             ({"role": "viewer", "name": "A B", "all_programs": True}, "name"),
             ({"role": "viewer", "name": "a.b", "program_ids": []}, "program_ids"),

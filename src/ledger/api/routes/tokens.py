@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.access.tokens import (
     PRINCIPAL_PATTERN,
@@ -22,10 +22,10 @@ from ledger.access.tokens import (
 )
 from ledger.api.deps import ServicesDep, TokenAdminDep
 from ledger.api.problems import PROBLEM_RESPONSES
+from ledger.api.schemas.strict import Flag, Name
+from ledger.domain.errors import InvalidInput
 
 router = APIRouter(prefix="/tokens", tags=["tokens"], responses=PROBLEM_RESPONSES)
-# One line of text with something visible in it.
-ONE_LINE = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
 Role = Literal["editor", "auditor", "viewer", "admin"]
 
 
@@ -40,19 +40,20 @@ class CreateToken(BaseModel):
     role: Role
     name: Annotated[str, Field(pattern=PRINCIPAL_PATTERN.pattern, description=(
         "The principal id recorded as the actor of everything done with the token."))]
-    display_name: Annotated[str | None, Field(
-        min_length=1, max_length=200, pattern=ONE_LINE,
+    display_name: Annotated[Name | None, Field(
         description="A readable name; the principal id by default.")] = None
     program_ids: Annotated[list[UUID] | None, Field(
         min_length=1, max_length=100, description="The programs the token may touch.")] = None
-    all_programs: Annotated[bool, Field(description="Every program, present and future.")] \
+    all_programs: Annotated[Flag, Field(description="Every program, present and future.")] \
         = False
 
-    @model_validator(mode="after")
-    def _one_scope(self) -> CreateToken:
+    def scope(self) -> list[UUID] | None:
+        """The programs, or None for all. A rule across two fields, so it is checked here
+        (a 422 naming the rule) rather than in the schema, which cannot express it."""
         if self.all_programs == (self.program_ids is not None):
-            raise ValueError("give exactly one of program_ids and all_programs: true")
-        return self
+            raise InvalidInput("program_ids", "give exactly one of program_ids and "
+                                              "all_programs: true")
+        return self.program_ids
 
 
 class TokenOut(BaseModel):
@@ -90,7 +91,7 @@ class TokenList(BaseModel):
 def create(body: CreateToken, principal: TokenAdminDep, services: ServicesDep) -> IssuedTokenOut:
     """Issue a token; its secret is in this answer only."""
     issued = issue_token(services.query_engine, principal_id=body.name, role=body.role,
-                         programs=body.program_ids, display_name=body.display_name)
+                         programs=body.scope(), display_name=body.display_name)
     row = get_token(services.query_engine, issued.token_id)
     return IssuedTokenOut(**TokenOut.of(row).model_dump(), token=issued.token)
 

@@ -12,9 +12,11 @@ from ledger.api.schemas.strict import (
     Amount,
     Code,
     Days,
+    Flag,
     Number,
     OptionalLine,
     OptionalText,
+    Score,
     ShortCode,
     Text,
     Title,
@@ -206,7 +208,7 @@ class IdentifyBenefit(Command):
     unit: ShortCode
     direction: Literal["increase", "decrease"]
     owner: ShortText
-    dis_benefit: bool = False
+    dis_benefit: Flag = False
     effective_at: EffectiveAt = None
 
 
@@ -264,8 +266,8 @@ class RaiseRisk(Command):
     title: ShortText
     description: OptionalText = ""
     category: Code
-    likelihood: Annotated[int, Field(ge=1, le=5)]
-    impact: Annotated[int, Field(ge=1, le=5)]
+    likelihood: Score
+    impact: Score
     owner: ShortText
     affected_project_ids: Ids = []
     proximity: OptionalLine = ""
@@ -276,8 +278,8 @@ class AssessRisk(Command):
     model_config = example(
         likelihood=5, impact=4, rationale="Second mock load failed on customer records")
 
-    likelihood: Annotated[int, Field(ge=1, le=5)]
-    impact: Annotated[int, Field(ge=1, le=5)]
+    likelihood: Score
+    impact: Score
     rationale: Text
     effective_at: EffectiveAt = None
 

@@ -70,6 +70,7 @@ def _text(max_length: int) -> Any:
 Code = Annotated[str, _line(64), _one_line, _visible]
 ShortCode = Annotated[str, _line(32), _one_line, _visible]
 Title = Annotated[str, _line(500), _one_line, _visible]
+Name = Annotated[str, _line(200), _one_line, _visible]
 OptionalLine = Annotated[str, Field(max_length=500, json_schema_extra={"pattern": LINE}),
                          _one_line]
 Text = Annotated[str, _text(10_000), _no_nul, _visible]
@@ -88,10 +89,25 @@ def _finite(value: Any) -> Any:
     return value
 
 
+# A JSON true or false, never 0, 1 or "yes": what the schema says is what the server takes.
+Flag = Annotated[bool, Field(strict=True)]
 LIMIT = 1e15  # far beyond any cost or measurement, and exact in a double
-Number = Annotated[float, Field(allow_inf_nan=False, ge=-LIMIT, le=LIMIT),
+# Strict: a JSON number, never a numeric string, as the schema says.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-LIMIT, le=LIMIT),
                    BeforeValidator(_finite)]
-Days = Annotated[int, Field(ge=-36_500, le=36_500, description="Days, within a century.")]
+
+
+def _json_number(value: Any) -> Any:
+    """A JSON number (5 or 5.0), never a numeric string or a boolean, as the schema says."""
+    if isinstance(value, str | bool):
+        raise ValueError("must be a JSON number")
+    return value
+
+
+Days = Annotated[int, Field(ge=-36_500, le=36_500, description="Days, within a century."),
+                 BeforeValidator(_json_number)]
+Score = Annotated[int, Field(ge=1, le=5, description="1 (lowest) to 5."),
+                  BeforeValidator(_json_number)]
 MAX_IDS = 100  # ids in one list of one body (API.md, Input rules)
 # A positive quantity with at most four decimals, sent as a string so it stays exact. The
 # schema says so with a pattern, which is exactly what the server accepts.
