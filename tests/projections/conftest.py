@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
-from ledger.projections.catalog import all_tables, read_model_engine
+from ledger.db import read_model_engine
+from ledger.projections.catalog import all_tables
 from ledger.projections.projector import Projector
 from ledger.schema import all_tables_metadata
 from ledger.settings import Settings

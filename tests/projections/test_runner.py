@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
-from ledger.projections.catalog import read_model_engine
+from ledger.db import read_model_engine
 from ledger.projections.decisions import reviews
 from ledger.projections.projector import Projector
 from ledger.projections.rebuild import rebuild

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
 from ledger.audit.tables import audit_chain, audit_nodes
+from ledger.db import read_model_engine
 from ledger.domain.dependency import find_path
 from ledger.domain.program import Program
 from ledger.domain.resource import SharedResource
-from ledger.projections.catalog import read_model_engine
 from ledger.projections.rebuild import rebuild
 from ledger.projections.tracking import current_position
 from ledger.settings import Settings

@@ -19,17 +19,16 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ledger.api.services import checkpoint_scheduler
 from ledger.audit.keys import load_or_create_signing_key
+from ledger.bootstrap import checkpoint_scheduler, open_read_engine
 from ledger.cli.session import open_cli_ledger
-from ledger.projections.catalog import read_model_engine
+from ledger.db import READ_ONLY, read_model_engine
 from ledger.projections.failures import Failure, live_failures
 from ledger.projections.projector import head_of
 from ledger.projections.rebuild import REBUILD_BATCH
 from ledger.projections.rebuild import rebuild as rebuild_read_models
 from ledger.projections.rebuild import retry_failures as retry_read_model_failures
 from ledger.projections.runner import ProjectionRunner, projection_statuses, run_in_foreground
-from ledger.projections.tracking import READ_ONLY
 from ledger.settings import Settings
 
 app = typer.Typer(help="Inspect and rebuild the read models.", no_args_is_help=True)
@@ -143,8 +142,7 @@ def projector() -> None:
     """Keep the read models current in the foreground until Ctrl-C (or SIGTERM)."""
     settings = Settings()
     with open_cli_ledger(settings) as ledger:
-        engine = read_model_engine(settings.resolved_database_url,
-                                   connect_timeout=settings.database_timeout_seconds)
+        engine = open_read_engine(settings)
         # The projector process also signs the automatic audit checkpoints.
         checkpoints = checkpoint_scheduler(
             settings, load_or_create_signing_key(settings.resolved_signing_key_path))

@@ -10,9 +10,9 @@ from rich.console import Console
 from sqlalchemy import create_engine
 
 from ledger.access.tokens import ensure_first_admin
-from ledger.api.app import create_app
 from ledger.migrate import upgrade_database
 from ledger.settings import Settings
+from ledger.web import create_app
 
 console = Console()
 

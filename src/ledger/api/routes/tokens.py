@@ -20,8 +20,9 @@ from ledger.access.tokens import (
     list_tokens,
     revoke_token,
 )
-from ledger.api.deps import ServicesDep, TokenAdminDep
+from ledger.api.deps import TokenAdminDep
 from ledger.api.problems import PROBLEM_RESPONSES
+from ledger.services import ServicesDep
 
 router = APIRouter(prefix="/tokens", tags=["tokens"], responses=PROBLEM_RESPONSES)
 # One line of text with something visible in it.
