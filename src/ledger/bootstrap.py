@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 
 from ledger.application import ProgramLedger
 from ledger.audit.keys import load_or_create_signing_key
@@ -29,6 +29,12 @@ def create_schema_without_migrations(ledger: ProgramLedger) -> None:
     """Create Ledger's own tables directly; only for throwaway databases in tests."""
     load_all_tables()
     metadata.create_all(ledger.recorder.datastore.engine)  # type: ignore[attr-defined]
+
+
+def open_migrated_engine(settings: Settings) -> Engine:
+    """Bring the schema up to date, then a plain engine for the CLI's one-off work."""
+    upgrade_database(settings)
+    return create_engine(settings.resolved_database_url)
 
 
 def open_read_engine(settings: Settings) -> Engine:
