@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine
 from ledger.application import ProgramLedger
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.scheduler import CheckpointScheduler
-from ledger.db import metadata, query_engine, read_model_engine
+from ledger.db import metadata, open_engine
 from ledger.migrate import upgrade_database
 from ledger.projections.runner import ProjectionRunner, run_in_foreground
 from ledger.schema import load_all_tables
@@ -39,14 +39,14 @@ def open_migrated_engine(settings: Settings) -> Engine:
 
 def open_read_engine(settings: Settings) -> Engine:
     """The projector's engine: on SQLite its transactions take the write lock up front."""
-    return read_model_engine(settings.resolved_database_url,
-                             connect_timeout=settings.database_timeout_seconds)
+    return open_engine(settings.resolved_database_url,
+                       timeout=settings.database_timeout_seconds, writes_read_models=True)
 
 
 def open_query_engine(settings: Settings) -> Engine:
     """The engine queries, tokens and audit reads use."""
-    return query_engine(settings.resolved_database_url,
-                        timeout=settings.database_timeout_seconds)
+    return open_engine(settings.resolved_database_url,
+                       timeout=settings.database_timeout_seconds)
 
 
 def open_services(settings: Settings, *, run_projector: bool = True) -> Services:

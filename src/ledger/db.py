@@ -43,7 +43,7 @@ ID = String(36)  # UUIDs as text: readable in SQL, identical on both databases
 Document = JSON
 
 # Execution option of connections that only read: on SQLite they begin a deferred
-# transaction rather than taking the write lock (see ``read_model_engine``).
+# transaction rather than taking the write lock (see ``open_engine``).
 READ_ONLY = "ledger_read_only"
 
 # Documents in read models are standard JSON, on both databases: a NaN or an infinity fails
@@ -79,43 +79,47 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value)
 
 
-def read_model_engine(url: str, *, connect_timeout: float = 3.0) -> Engine:
-    """An engine for read-model work (the projector's).
+def open_engine(url: str, *, timeout: float, writes_read_models: bool = False) -> Engine:
+    """The one way Ledger connects. A dead connection is replaced on checkout, and pysqlite's
+    own transaction handling is replaced by Ledger's (``_own_sqlite_transactions``).
 
-    On SQLite every transaction begins IMMEDIATE, taking the write lock up front; otherwise a
-    transaction that read before another connection committed could not write at all. A
-    connection with the execution option READ_ONLY begins a plain (deferred) transaction
+    The engine requests read with fails fast on an outage (503) instead of hanging a worker.
+    On SQLite its deferred BEGIN gives one snapshot (WAL) without taking the write lock, so
+    readers never hold up commands or the projector.
+
+    The projector's engine (``writes_read_models``) keeps documents to standard JSON. On
+    SQLite each of its transactions begins IMMEDIATE, taking the write lock up front;
+    otherwise a transaction that read before another connection committed could not write at
+    all. A connection with the execution option READ_ONLY begins a deferred transaction
     instead, so that looking at the tracking position never holds up a writer.
     """
+    documents: dict[str, Any] = {"json_serializer": STANDARD_JSON} if writes_read_models else {}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, json_serializer=STANDARD_JSON,
-                             connect_args={"connect_timeout": max(1, round(connect_timeout))})
-    engine = create_engine(url, json_serializer=STANDARD_JSON, connect_args={"timeout": 30})
-    _own_sqlite_transactions(
-        engine, lambda connection: "BEGIN" if connection.get_execution_options().get(
-            READ_ONLY, False) else "BEGIN IMMEDIATE")
-    return engine
-
-
-def query_engine(url: str, *, timeout: float) -> Engine:
-    """The engine requests read with: an outage fails fast (503) instead of hanging a worker,
-    and a connection that died with the database is replaced on checkout."""
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, connect_args={
-            "connect_timeout": max(1, round(timeout)),
+        connect_args: dict[str, Any] = {"connect_timeout": max(1, round(timeout))}
+        if not writes_read_models:
             # A database host that vanishes without closing the socket is noticed in seconds.
-            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
-            "keepalives_count": 2})
-    engine = create_engine(url, connect_args={"timeout": timeout})
-    # pysqlite would begin no transaction before a read, so a query of several SELECTs could
-    # see a projector commit half-way. A deferred BEGIN gives one snapshot (WAL) without
-    # taking the write lock, so readers never hold up commands or the projector.
-    _own_sqlite_transactions(engine, lambda _: "BEGIN")
+            connect_args |= {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+                             "keepalives_count": 2}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **documents)
+    engine = create_engine(url, connect_args={"timeout": 30 if writes_read_models else timeout},
+                           **documents)
+    _own_sqlite_transactions(engine, _begin_writing if writes_read_models else _begin_reading)
     return engine
+
+
+def _begin_reading(connection: Connection) -> str:
+    return "BEGIN"
+
+
+def _begin_writing(connection: Connection) -> str:
+    return "BEGIN" if connection.get_execution_options().get(READ_ONLY, False) \
+        else "BEGIN IMMEDIATE"
 
 
 def _own_sqlite_transactions(engine: Engine, begin: Callable[[Connection], str]) -> None:
-    """Take transactions away from pysqlite, and begin each with ``begin(connection)``."""
+    """Take transactions away from pysqlite, and begin each with ``begin(connection)``:
+    pysqlite would begin none before a read, so a query of several SELECTs could see a
+    projector commit half-way."""
 
     @event.listens_for(engine, "connect")
     def _own_transactions(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
