@@ -3,7 +3,7 @@
 The layers, lowest first (DESIGN.md, "Layers are folders, and imports point down"):
 
 1. ``domain``, with the foundations ``settings``, ``db`` and ``collector``: they import
-   nothing of Ledger above them.
+   nothing of Ledger above them, and the domain nothing of Ledger but itself.
 2. ``audit``, ``projections`` and ``access``, with the storage modules ``store``, ``schema``
    and ``migrate``: they read and write tables, never run commands.
 3. ``application``: the commands, over the event store.
@@ -84,13 +84,13 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def _layer(module: str) -> int:
+def _layer(module: str) -> int | None:
     if module == TOP:
         return -1
     if module.endswith(".__main__"):
         return len(LAYERS) - 1
     package = module.split(".")[1]
-    return next(index for index, names in enumerate(LAYERS) if package in names)
+    return next((index for index, names in enumerate(LAYERS) if package in names), None)
 
 
 def _package(module: str) -> str:
@@ -111,9 +111,15 @@ def test_imports_point_down_the_layers() -> None:
         if _package(importer) == _package(imported):
             continue
         here, there = _layer(importer), _layer(imported)
+        assert here is not None and there is not None
         if there > here or (there == here and here not in SHARED_LAYERS):
             upward.append(f"{importer} -> {imported}")
     assert upward == []
+
+
+def test_the_domain_imports_nothing_else_of_ledger() -> None:
+    assert [f"{a} -> {b}" for a, b in _edges()
+            if _package(a) == "domain" and _package(b) != "domain"] == []
 
 
 def test_no_module_takes_part_in_an_import_cycle() -> None:
