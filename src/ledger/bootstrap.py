@@ -1,11 +1,21 @@
-"""Composition root: prepares the database and builds the long-lived ProgramLedger."""
+"""The composition root: the one place that builds engines, the ledger, the projector, the
+checkpoint scheduler and the services, for the API, the CLI and the projector process."""
 
 from __future__ import annotations
 
+import logging
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Engine, create_engine
+
 from ledger.application import ProgramLedger
-from ledger.db import metadata
+from ledger.audit.keys import load_or_create_signing_key
+from ledger.audit.scheduler import CheckpointScheduler
+from ledger.db import metadata, open_engine
 from ledger.migrate import upgrade_database
+from ledger.projections.runner import ProjectionRunner, run_in_foreground
 from ledger.schema import load_all_tables
+from ledger.services import Services
 from ledger.settings import Settings
 
 
@@ -19,3 +29,57 @@ def create_schema_without_migrations(ledger: ProgramLedger) -> None:
     """Create Ledger's own tables directly; only for throwaway databases in tests."""
     load_all_tables()
     metadata.create_all(ledger.recorder.datastore.engine)  # type: ignore[attr-defined]
+
+
+def open_migrated_engine(settings: Settings) -> Engine:
+    """Bring the schema up to date, then a plain engine for the CLI's one-off work."""
+    upgrade_database(settings)
+    return create_engine(settings.resolved_database_url)
+
+
+def open_read_engine(settings: Settings) -> Engine:
+    """The projector's engine: on SQLite its transactions take the write lock up front."""
+    return open_engine(settings.resolved_database_url,
+                       timeout=settings.database_timeout_seconds, writes_read_models=True)
+
+
+def open_query_engine(settings: Settings) -> Engine:
+    """The engine queries, tokens and audit reads use."""
+    return open_engine(settings.resolved_database_url,
+                       timeout=settings.database_timeout_seconds)
+
+
+def open_services(settings: Settings, *, run_projector: bool = True) -> Services:
+    """Migrate, open the ledger and the engines, load the signing key and, unless a separate
+    `ledger projector` runs, start the projector thread."""
+    key = load_or_create_signing_key(settings.resolved_signing_key_path)
+    ledger = open_ledger(settings)
+    read_engine = open_read_engine(settings)
+    runner = ProjectionRunner(ledger, read_engine, settings) if run_projector else None
+    checkpoints = checkpoint_scheduler(settings, key) if run_projector else None
+    if runner is not None:
+        runner.start()
+    if checkpoints is not None:
+        checkpoints.start()
+    return Services(settings, ledger, read_engine, runner, open_query_engine(settings), key,
+                    checkpoints)
+
+
+def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> CheckpointScheduler:
+    """Automatic checkpoints every N events or M minutes, beside the projector."""
+    return CheckpointScheduler(open_query_engine(settings), key,
+                               every_events=settings.checkpoint_every_events,
+                               every_minutes=settings.checkpoint_every_minutes)
+
+
+def run_projector_process(settings: Settings) -> None:
+    """The projector as its own process: it opens the ledger on a schema that must already
+    exist (it never migrates) and runs until SIGINT or SIGTERM."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    ledger = ProgramLedger(settings)
+    engine = open_read_engine(settings)
+    try:
+        run_in_foreground(ProjectionRunner(ledger, engine, settings))
+    finally:
+        ledger.close()
+        engine.dispose()

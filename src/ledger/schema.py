@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
-
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from sqlalchemy import MetaData
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy_utils import UUIDType
 
+# Importing the modules that define tables on ledger.db.metadata registers the tables.
+from ledger.access import idempotency, sessions, tokens
+from ledger.audit import tables
 from ledger.db import metadata
+from ledger.projections import catalog
 from ledger.settings import EVENTS_TABLE, SNAPSHOTS_TABLE, TRACKING_TABLE
 
-# Modules that define tables on ledger.db.metadata; importing them registers the tables.
-TABLE_MODULES: tuple[str, ...] = (
-    "ledger.audit.tables", "ledger.projections.catalog", "ledger.access.tokens",
-    "ledger.access.idempotency", "ledger.access.sessions",
-)
+TABLE_MODULES = (tables, catalog, tokens, idempotency, sessions)
 
 
 def load_all_tables() -> MetaData:
-    """Import every module that defines Ledger tables, and return the shared MetaData."""
-    for module in TABLE_MODULES:
-        importlib.import_module(module)
+    """The shared MetaData, with every Ledger table on it (their modules are imported above)."""
     return metadata
 
 

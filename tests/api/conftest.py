@@ -16,10 +16,10 @@ from alembic import command
 from fastapi.testclient import TestClient
 
 from ledger.access.tokens import issue_token
-from ledger.api.app import create_app
 from ledger.migrate import alembic_config
 from ledger.schema import all_tables_metadata
 from ledger.settings import Settings
+from ledger.web import create_app
 
 ROLES = ("editor", "auditor", "viewer", "admin")
 

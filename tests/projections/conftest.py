@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
-from ledger.projections.catalog import all_tables, read_model_engine
+from ledger.db import open_engine
+from ledger.projections.catalog import all_tables
 from ledger.projections.projector import Projector
 from ledger.schema import all_tables_metadata
 from ledger.settings import Settings
@@ -38,7 +39,7 @@ def ledger(settings: Settings) -> Iterator[ProgramLedger]:
 
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[sa.Engine]:
-    engine = read_model_engine(settings.resolved_database_url)
+    engine = open_engine(settings.resolved_database_url, timeout=3.0, writes_read_models=True)
     yield engine
     engine.dispose()
 

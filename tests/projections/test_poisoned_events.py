@@ -26,7 +26,6 @@ from sqlalchemy.engine import Connection
 
 import ledger.projections.projector as projector_module
 from ledger.access.tokens import issue_token
-from ledger.api.app import create_app
 from ledger.application import ProgramLedger
 from ledger.domain.benefit import Benefit
 from ledger.domain.risk import Risk
@@ -42,6 +41,7 @@ from ledger.projections.timeline import timeline
 from ledger.projections.tracking import current_position
 from ledger.schema import all_tables_metadata
 from ledger.settings import Settings
+from ledger.web import create_app
 from tests.api.conftest import prepare_database
 from tests.projections.commands import RandomProgram
 from tests.projections.conftest import dump, recorded

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
-from ledger.projections.catalog import read_model_engine
+from ledger.db import open_engine
 from ledger.projections.decisions import reviews
 from ledger.projections.projector import Projector
 from ledger.projections.rebuild import rebuild
@@ -44,7 +44,7 @@ def runners(ledger: ProgramLedger, settings: Settings) -> Iterator[
     started: list[tuple[ProjectionRunner, sa.Engine]] = []
 
     def start(**changes: object) -> ProjectionRunner:
-        engine = read_model_engine(settings.resolved_database_url)
+        engine = open_engine(settings.resolved_database_url, timeout=3.0, writes_read_models=True)
         runner = ProjectionRunner(ledger, engine, settings.model_copy(update=changes))
         runner.start()
         started.append((runner, engine))
@@ -179,7 +179,8 @@ def test_two_projectors_racing_never_apply_an_event_twice(
     program = RandomProgram(ledger)
     for n in range(60):
         program.report(n, n, n % 5 + 1, True)
-    engines = [read_model_engine(settings.resolved_database_url) for _ in range(2)]
+    engines = [open_engine(settings.resolved_database_url, timeout=3.0, writes_read_models=True)
+               for _ in range(2)]
     projectors = [Projector(ledger, e, batch_size=3) for e in engines]
     start = threading.Barrier(2)
     applied: list[int] = []

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
 from ledger.audit.tables import audit_chain, audit_nodes
+from ledger.db import open_engine
 from ledger.domain.dependency import find_path
 from ledger.domain.program import Program
 from ledger.domain.resource import SharedResource
-from ledger.projections.catalog import read_model_engine
 from ledger.projections.rebuild import rebuild
 from ledger.projections.tracking import current_position
 from ledger.settings import Settings
@@ -126,7 +126,7 @@ def wait_until_projected(database_url: str, head: int,
                          projector: subprocess.Popen[str] | None = None,
                          seconds: float = 90) -> None:
     """Poll the tracking table until the running projector has applied the whole log."""
-    engine = read_model_engine(database_url)
+    engine = open_engine(database_url, timeout=3.0, writes_read_models=True)
 
     def reached() -> bool:
         if projector is not None and projector.poll() is not None:
@@ -144,7 +144,7 @@ def check_read_models_equal_rebuild(database_url: str) -> None:
     """The read models as projected live, table by table, equal a rebuild from the log.
     Run it once no projector is running."""
     ledger = ProgramLedger(Settings(database_url=database_url))
-    engine = read_model_engine(database_url)
+    engine = open_engine(database_url, timeout=3.0, writes_read_models=True)
     try:
         live = dump(engine)
         rebuild(ledger, engine)

@@ -102,9 +102,9 @@ def may_read(principal: Principal) -> None:
     require_role(principal, READERS, "read")
 
 
-def may_write(principal: Principal, program_id: UUID) -> None:
+def may_post_commands(principal: Principal) -> None:
+    """The role to post commands; each command then checks the program is in scope."""
     require_role(principal, WRITERS, "post commands")
-    require_program(principal, program_id)
 
 
 def may_replay(principal: Principal) -> None:

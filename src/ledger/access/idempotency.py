@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, String, Table, insert, select
 from sqlalchemy.orm import Session
 
-from ledger.db import metadata
-from ledger.projections.types import Document, UTCDateTime
+from ledger.db import Document, UTCDateTime, metadata
 
 idempotency_keys = Table(
     "ledger_api_idempotency", metadata,

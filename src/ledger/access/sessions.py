@@ -23,8 +23,7 @@ from sqlalchemy import (
 )
 
 from ledger.access.tokens import Principal, authenticate, principal_of, tokens
-from ledger.db import metadata
-from ledger.projections.types import UTCDateTime
+from ledger.db import UTCDateTime, metadata
 
 ui_sessions = Table(
     "ledger_ui_sessions", metadata,

@@ -14,9 +14,8 @@ from uuid import UUID
 
 from sqlalchemy import JSON, Column, Engine, Row, String, Table, Text, insert, select, update
 
-from ledger.db import metadata
+from ledger.db import UTCDateTime, metadata
 from ledger.domain.errors import InvalidInput, NotFound
-from ledger.projections.types import UTCDateTime
 
 ROLES = ("editor", "auditor", "viewer", "admin")
 PRINCIPAL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")

@@ -13,14 +13,14 @@ from fastapi.responses import JSONResponse
 from pydantic import WithJsonSchema
 
 from ledger.access import idempotency
-from ledger.access.authorization import WRITERS, component_program, may_write, require_role
+from ledger.access.authorization import component_program, may_post_commands, require_program
 from ledger.access.tokens import Principal
-from ledger.api.deps import IF_MATCH, PrincipalDep, ServicesDep, parse_if_match
+from ledger.api.deps import IF_MATCH, PrincipalDep, parse_if_match
 from ledger.api.schemas.commands import Accepted
-from ledger.api.services import Services
 from ledger.application import CommandResult
 from ledger.domain.base import Provenance
 from ledger.domain.errors import ConcurrencyConflict, InvalidInput
+from ledger.services import Services, ServicesDep
 
 Action = Callable[[Provenance, int | None], CommandResult]  # (actor, If-Match) → result
 Creation = Callable[[Provenance], CommandResult]
@@ -40,8 +40,9 @@ class CommandRunner:
         self.if_match: int | None = None
 
     def for_program(self, program_id: UUID, action: Action, status: int = 201) -> JSONResponse:
-        """Run ``action`` as the caller, if their role and scope allow it."""
-        may_write(self.principal, program_id)
+        """Run ``action`` as the caller, if their scope allows it (``command_runner`` has
+        checked their role already)."""
+        require_program(self.principal, program_id)
         by = Provenance(actor=self.principal.id,
                         correlation_id=getattr(self.request.state, "request_id", None))
         self.if_match = parse_if_match(self.if_match_header)
@@ -56,7 +57,7 @@ class CommandRunner:
         """As ``for_program``, for a command that creates an aggregate: there is no version
         yet for If-Match to name, and ignoring the header would let a client believe the
         precondition was checked."""
-        may_write(self.principal, program_id)
+        require_program(self.principal, program_id)
         if parse_if_match(self.if_match_header) is not None:
             raise InvalidInput("If-Match", "this command creates something new; there is "
                                            "no version to match, so leave If-Match out")
@@ -66,7 +67,6 @@ class CommandRunner:
                       status: int = 201) -> JSONResponse:
         """As ``for_program``, for a command addressed to one of a program's components; an
         id outside the token's scope is refused alike whether or not it exists."""
-        require_role(self.principal, WRITERS, "post commands")
         program_id = component_program(self.principal, self.services.ledger.program_of,
                                        aggregate_id)
         return self.for_program(program_id, action, status)
@@ -122,7 +122,7 @@ def command_runner(
         pattern=IF_MATCH, description='Apply only if the aggregate is still at this version, '
         'e.g. "3" (strong comparison: a weak W/"3" never matches, so it is a 412).')] = None,
 ) -> CommandRunner:
-    require_role(principal, WRITERS, "post commands")
+    may_post_commands(principal)
     return CommandRunner(request, services, principal, body, idempotency_key, if_match)
 
 

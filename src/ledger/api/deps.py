@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
@@ -25,22 +25,14 @@ from ledger.access.authorization import (
 )
 from ledger.access.tokens import Principal, authenticate
 from ledger.api.problems import NotCaughtUp
-from ledger.api.services import Services
 from ledger.domain.errors import InvalidInput, PreconditionFailed
 from ledger.projections.pages import MAX_POSITION
 from ledger.projections.tracking import current_position
+from ledger.services import ServicesDep
 
 # The routes' names for two of the shared rules.
 require_scope = require_program
 require_program_scope = require_program_filter
-
-
-def get_services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 # Declared as a security scheme, so the OpenAPI document and /docs' Authorize button know it.

@@ -123,3 +123,15 @@ def latest_checkpoint(db: Reader) -> Checkpoint | None:
     row = db.execute(select(audit_checkpoints)
                      .order_by(audit_checkpoints.c.id.desc()).limit(1)).first()
     return None if row is None else _from_row(row)
+
+
+def checkpoint_or_latest(db: Reader, checkpoint_id: int | None, *, when_none: str
+                         ) -> Checkpoint:
+    """The checkpoint ``checkpoint_id``, or by default the latest; ``when_none`` tells the
+    caller what to do when none has been signed yet."""
+    if checkpoint_id is not None:
+        return get_checkpoint(db, checkpoint_id)
+    latest = latest_checkpoint(db)
+    if latest is None:
+        raise NotFound(f"no checkpoint has been signed yet; {when_none}")
+    return latest

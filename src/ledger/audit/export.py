@@ -31,12 +31,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from ledger.audit.access import Reader, connected
-from ledger.audit.checkpoints import get_checkpoint, latest_checkpoint
+from ledger.audit.checkpoints import checkpoint_or_latest
 from ledger.audit.proofs import inclusion_paths
 from ledger.audit.rows import as_utc, to_uuid
 from ledger.audit.signing import Checkpoint
 from ledger.audit.tables import audit_chain, events
-from ledger.domain.errors import NotFound
 
 FORMAT = "ledger-audit-export"
 VERSION = 1
@@ -90,7 +89,8 @@ def export_records(bind: Engine | Connection, *, checkpoint_id: int | None = Non
                    ) -> Iterator[dict[str, Any]]:
     """Header, events up to the checkpoint (default: the latest), then the checkpoint."""
     with connected(bind) as db:
-        checkpoint = _checkpoint(db, checkpoint_id)
+        checkpoint = checkpoint_or_latest(db, checkpoint_id,
+                                          when_none="an export needs one to end with")
     return _records(bind, checkpoint, program_id, batch_size)
 
 
@@ -106,15 +106,6 @@ def _records(bind: Engine | Connection, checkpoint: Checkpoint, program_id: UUID
             members = program_aggregates(db, program_id)
             yield from _program_events(db, checkpoint.tree_size, members, batch_size)
         yield {"type": "checkpoint", **checkpoint.to_dict()}
-
-
-def _checkpoint(db: Reader, checkpoint_id: int | None) -> Checkpoint:
-    if checkpoint_id is not None:
-        return get_checkpoint(db, checkpoint_id)
-    latest = latest_checkpoint(db)
-    if latest is None:
-        raise NotFound("no checkpoint has been signed yet; an export needs one to end with")
-    return latest
 
 
 _ROW = select(audit_chain.c.leaf_index, audit_chain.c.position, audit_chain.c.digest,

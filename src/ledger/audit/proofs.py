@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ledger.audit.access import Reader
-from ledger.audit.checkpoints import get_checkpoint, latest_checkpoint
+from ledger.audit.checkpoints import checkpoint_or_latest, get_checkpoint
 from ledger.audit.merkle import (
     consistency_ranges,
     inclusion_ranges,
@@ -75,7 +75,7 @@ def inclusion_paths(db: Reader, leaf_indices: Sequence[int], tree_size: int
 def inclusion_proof(db: Reader, position: int, checkpoint_id: int | None = None
                     ) -> InclusionProof:
     """Prove the event at ``position`` is in the given (default: latest) checkpoint."""
-    checkpoint = _checkpoint(db, checkpoint_id)
+    checkpoint = checkpoint_or_latest(db, checkpoint_id, when_none="create one first")
     row = db.execute(select(audit_chain.c.leaf_index, audit_chain.c.digest)
                      .where(audit_chain.c.position == position)).first()
     if row is None:
@@ -89,7 +89,8 @@ def inclusion_proof(db: Reader, position: int, checkpoint_id: int | None = None
 
 def consistency_proof(db: Reader, old_id: int, new_id: int | None = None) -> ConsistencyProof:
     """Prove checkpoint ``new_id`` (default: latest) only appended to checkpoint ``old_id``."""
-    old, new = get_checkpoint(db, old_id), _checkpoint(db, new_id)
+    old = get_checkpoint(db, old_id)
+    new = checkpoint_or_latest(db, new_id, when_none="create one first")
     if old.tree_size > new.tree_size:
         raise InvalidInput("old_id", f"checkpoint {old.id} covers more events than "
                                      f"checkpoint {new.id}; give the older one first")
@@ -103,10 +104,3 @@ def consistency_path(db: Reader, old_size: int, new_size: int) -> list[bytes]:
     return range_hashes(db, consistency_ranges(old_size, new_size))
 
 
-def _checkpoint(db: Reader, checkpoint_id: int | None) -> Checkpoint:
-    if checkpoint_id is not None:
-        return get_checkpoint(db, checkpoint_id)
-    latest = latest_checkpoint(db)
-    if latest is None:
-        raise NotFound("no checkpoint has been signed yet; create one first")
-    return latest

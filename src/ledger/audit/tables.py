@@ -4,10 +4,8 @@ signed checkpoints; plus a read-only view of the raw events table that verificat
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     DateTime,
-    Integer,
     LargeBinary,
     MetaData,
     SmallInteger,
@@ -16,9 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
-from ledger.db import metadata
-
-POSITION = BigInteger().with_variant(Integer(), "sqlite")
+from ledger.db import POSITION, metadata
 
 audit_chain = Table(
     "ledger_audit_chain",

@@ -3,8 +3,6 @@ what the chain recorded and with every signed checkpoint, and name the first fai
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +23,7 @@ from ledger.audit.rows import ChainRow, EventRow, EventTuple, chained_as, chaine
 from ledger.audit.signing import Checkpoint
 from ledger.audit.tables import audit_chain, events
 from ledger.audit.tree import log_head
+from ledger.collector import collector_paused
 
 Kind = Literal["altered", "missing", "reordered", "inserted"]
 Progress = Callable[[int, int], None]
@@ -81,46 +80,13 @@ def verify(bind: Engine | Connection, public_key: Ed25519PublicKey, *,
         elif against is not None:
             checkpoints.append(against)
         walk = _Walk(db, public_key, checkpoints)
-        with _collector.held():
+        with collector_paused():
             failure = walk.run(batch_size, progress or (lambda done, total: None))
         consistency = None
         if failure is None and against is not None:
             consistency, failure = _prove_appended(db, against)
         return VerifyResult(failure is None, walk.checked, walk.head(), failure,
                             walk.checkpoints_checked, consistency)
-
-
-class _CollectorPause:
-    """Pauses Python's cyclic garbage collector while any verification walk runs.
-
-    A walk keeps a few batches of driver rows (tuples) alive while it allocates new ones, so
-    the collector rescans them over and over: that cost half of verification's CPU. The rows
-    form no cycles, so reference counting alone frees them and memory stays flat. Walks in
-    other threads share the pause; the last to finish resumes the collector if it was on.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._walks = 0
-        self._resume = False
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        with self._lock:
-            if self._walks == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._walks += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._walks -= 1
-                if self._walks == 0 and self._resume:
-                    gc.enable()
-
-
-_collector = _CollectorPause()
 
 
 @contextmanager

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import Engine, create_engine
 
 from ledger.audit.checkpoints import create_checkpoint
 from ledger.audit.export import export_csv, export_jsonl
@@ -18,18 +17,13 @@ from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.proofs import inclusion_proof
 from ledger.audit.signing import public_key_pem
 from ledger.audit.verify import verify as verify_log
+from ledger.bootstrap import open_migrated_engine
 from ledger.cli.projections import EventsPerSecond
 from ledger.domain.program import program_id_for_code
-from ledger.migrate import upgrade_database
 from ledger.settings import Settings
 
 app = typer.Typer(help="Verify, export and prove the tamper-evident log.", no_args_is_help=True)
 console = Console(stderr=True)
-
-
-def _engine(settings: Settings) -> Engine:
-    upgrade_database(settings)
-    return create_engine(settings.resolved_database_url)
 
 
 @app.command()
@@ -41,7 +35,7 @@ def verify(
     """Recompute every digest, the chain and the Merkle roots from the raw events, and check
     every signed checkpoint. Exits 1 and names the first bad position if anything differs."""
     settings = Settings()
-    engine = _engine(settings)
+    engine = open_migrated_engine(settings)
     key = load_or_create_signing_key(settings.resolved_signing_key_path).public_key()
     with Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(),
                   EventsPerSecond(), TimeRemainingColumn(), console=console) as progress:
@@ -76,7 +70,7 @@ def export(
     if fmt not in {"jsonl", "csv"}:
         raise typer.BadParameter("use jsonl or csv", param_hint="--format")
     settings = Settings()
-    engine = _engine(settings)
+    engine = open_migrated_engine(settings)
     writer = export_jsonl if fmt == "jsonl" else export_csv
     program_id = program_id_for_code(program) if program else None
     target = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -93,7 +87,7 @@ def export(
 def checkpoint() -> None:
     """Sign a checkpoint of the log's current head now."""
     settings = Settings()
-    engine = _engine(settings)
+    engine = open_migrated_engine(settings)
     made = create_checkpoint(engine, load_or_create_signing_key(
         settings.resolved_signing_key_path))
     engine.dispose()
@@ -108,7 +102,7 @@ def proof(
 ) -> None:
     """The inclusion proof of one event against a signed checkpoint."""
     settings = Settings()
-    engine = _engine(settings)
+    engine = open_migrated_engine(settings)
     with engine.connect() as connection:
         found = inclusion_proof(connection, position, checkpoint)
     engine.dispose()

@@ -19,17 +19,16 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ledger.api.services import checkpoint_scheduler
 from ledger.audit.keys import load_or_create_signing_key
+from ledger.bootstrap import checkpoint_scheduler, open_read_engine
 from ledger.cli.session import open_cli_ledger
-from ledger.projections.catalog import read_model_engine
+from ledger.db import READ_ONLY
 from ledger.projections.failures import Failure, live_failures
 from ledger.projections.projector import head_of
 from ledger.projections.rebuild import REBUILD_BATCH
 from ledger.projections.rebuild import rebuild as rebuild_read_models
 from ledger.projections.rebuild import retry_failures as retry_read_model_failures
 from ledger.projections.runner import ProjectionRunner, projection_statuses, run_in_foreground
-from ledger.projections.tracking import READ_ONLY
 from ledger.settings import Settings
 
 app = typer.Typer(help="Inspect and rebuild the read models.", no_args_is_help=True)
@@ -44,7 +43,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="JSON for script
     model could not apply, if any (the read models are then "degraded")."""
     settings = Settings()
     with open_cli_ledger(settings) as ledger:
-        engine = read_model_engine(settings.resolved_database_url)
+        engine = open_read_engine(settings)
         try:
             live, *rebuilding = projection_statuses(ledger, engine)
             with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
@@ -92,7 +91,7 @@ def retry_failures(batch_size: Annotated[int, typer.Option(min=1, help="Events p
     that now apply are cleared, the others stay listed."""
     settings = Settings()
     with open_cli_ledger(settings) as ledger:
-        engine = read_model_engine(settings.resolved_database_url)
+        engine = open_read_engine(settings)
         try:
             result = retry_read_model_failures(ledger, engine, batch_size=batch_size)
         finally:
@@ -113,7 +112,7 @@ def rebuild(batch_size: Annotated[int, typer.Option(min=1, help="Events per tran
     queries keep being answered from the current tables meanwhile."""
     settings = Settings()
     with open_cli_ledger(settings) as ledger, _progress() as progress:
-        engine = read_model_engine(settings.resolved_database_url)
+        engine = open_read_engine(settings)
         task = progress.add_task("rebuilding", total=head_of(ledger) or 1)
         try:
             result = rebuild_read_models(
@@ -143,8 +142,7 @@ def projector() -> None:
     """Keep the read models current in the foreground until Ctrl-C (or SIGTERM)."""
     settings = Settings()
     with open_cli_ledger(settings) as ledger:
-        engine = read_model_engine(settings.resolved_database_url,
-                                   connect_timeout=settings.database_timeout_seconds)
+        engine = open_read_engine(settings)
         # The projector process also signs the automatic audit checkpoints.
         checkpoints = checkpoint_scheduler(
             settings, load_or_create_signing_key(settings.resolved_signing_key_path))

@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
-from sqlalchemy import create_engine
 
 from ledger.access.tokens import ensure_first_admin
-from ledger.api.app import create_app
-from ledger.migrate import upgrade_database
+from ledger.bootstrap import open_migrated_engine
 from ledger.settings import Settings
+from ledger.web import create_app
 
 console = Console()
 
@@ -27,8 +26,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API (docs at /docs), migrating the database first."""
     settings = Settings()
-    upgrade_database(settings)
-    engine = create_engine(settings.resolved_database_url)
+    engine = open_migrated_engine(settings)
     token = ensure_first_admin(engine)
     if token is not None:
         console.print("[bold]First start: an admin token was created. Keep it; it is not "

@@ -9,12 +9,12 @@ from uuid import UUID
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 
 from ledger.access.tokens import ROLES, issue_token, list_tokens, revoke_token
+from ledger.bootstrap import open_migrated_engine
 from ledger.cli.errors import fail
 from ledger.domain.program import program_id_for_code
-from ledger.migrate import upgrade_database
 from ledger.settings import Settings
 
 app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
@@ -22,9 +22,7 @@ console = Console()
 
 
 def _engine() -> Engine:
-    settings = Settings()
-    upgrade_database(settings)
-    return create_engine(settings.resolved_database_url)
+    return open_migrated_engine(Settings())
 
 
 def _program_id(value: str) -> UUID:

@@ -12,12 +12,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from ledger.demo.agenda import PMO, Story, allocate
 from ledger.demo.calendar import month_ends, on
-from ledger.demo.loader import Story, allocate
 from ledger.demo.story import ADOPTION_READINGS, INVENTORY_READINGS, O2C_READINGS
 from ledger.domain.base import Provenance
 
-PMO = Provenance("tom.becker")
 STEERCO = Provenance("maria.keller")
 BI = Provenance("bi.warehouse")
 

@@ -11,14 +11,13 @@ from pydantic import BaseModel
 from sqlalchemy import Column, String, Table, Text, func, or_, select
 from sqlalchemy.engine import Connection
 
-from ledger.db import metadata
+from ledger.db import ID, POSITION, Document, UTCDateTime, metadata
 from ledger.domain.decision import Decision
 from ledger.domain.errors import NotFound
 from ledger.projections.encoding import plain
 from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
-from ledger.projections.types import ID, POSITION, Document, UTCDateTime
 from ledger.projections.view import View
 
 decisions = Table(

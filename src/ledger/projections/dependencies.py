@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,14 +10,13 @@ from pydantic import BaseModel
 from sqlalchemy import Column, Select, String, Table, Text, and_, func, select
 from sqlalchemy.engine import Connection
 
-from ledger.db import metadata
+from ledger.db import ID, POSITION, UTCDateTime, metadata
 from ledger.domain.dependency import Dependency
 from ledger.domain.errors import NotFound
 from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.projects import projects
 from ledger.projections.registry import ReadModel
-from ledger.projections.types import ID, POSITION, UTCDateTime
 from ledger.projections.view import View
 
 dependencies = Table(
@@ -77,6 +76,11 @@ class DependencyView(BaseModel):
     needed_by_passed: bool
     version: int
     position: int
+
+
+def today() -> date:
+    """The UTC date that callers ask "overdue" against (the queries take it as an argument)."""
+    return datetime.now(UTC).date()
 
 
 def _with_flags(today: date) -> Select[Any]:

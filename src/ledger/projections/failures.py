@@ -20,10 +20,9 @@ from pydantic import BaseModel
 from sqlalchemy import Column, Integer, String, Table, Text, delete, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
-from ledger.db import metadata
+from ledger.db import ID, POSITION, UTCDateTime, metadata
 from ledger.domain.errors import LedgerError
 from ledger.projections.tracking import LIVE, REBUILD
-from ledger.projections.types import ID, POSITION, UTCDateTime
 
 log = logging.getLogger(__name__)
 # Errors that mean "the database is unavailable for now": never the event's fault, so they

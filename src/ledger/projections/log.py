@@ -12,7 +12,7 @@ from sqlalchemy import Column, LargeBinary, MetaData, Table, Text, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import NullType
 
-from ledger.projections.types import POSITION
+from ledger.db import POSITION
 from ledger.settings import EVENTS_TABLE
 
 # The library's events table (created by the event store's migration); only its shape here.

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Column, String, Table, Text
 
-from ledger.db import metadata
+from ledger.db import ID, POSITION, Document, UTCDateTime, metadata
 from ledger.domain.program import Program
 from ledger.projections.registry import ReadModel
-from ledger.projections.types import ID, POSITION, Document, UTCDateTime
 from ledger.projections.view import View
 
 programs = Table(

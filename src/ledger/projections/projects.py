@@ -10,14 +10,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Column, Index, String, Table, Text, select
 from sqlalchemy.engine import Connection
 
-from ledger.db import metadata
+from ledger.db import ID, POSITION, Document, UTCDateTime, metadata
 from ledger.domain.errors import NotFound
 from ledger.domain.project import RAG_DIMENSIONS, Project
 from ledger.projections.encoding import plain
 from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
-from ledger.projections.types import ID, POSITION, Document, UTCDateTime
 from ledger.projections.view import View
 
 projects = Table(

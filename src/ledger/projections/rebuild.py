@@ -13,9 +13,7 @@ that still fail are recorded, and at the switch the rebuild's failures replace t
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, MetaData, Table, text
@@ -23,7 +21,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql.elements import quoted_name
 
-from ledger.db import metadata
+from ledger.collector import collector_paused
+from ledger.db import READ_ONLY, metadata
 from ledger.projections.catalog import all_tables
 from ledger.projections.failures import (
     forget_failures,
@@ -33,7 +32,6 @@ from ledger.projections.failures import (
 from ledger.projections.projector import EventLog, Projector, head_of
 from ledger.projections.tracking import (
     LIVE,
-    READ_ONLY,
     REBUILD,
     forget_position,
     lock_projection,
@@ -115,26 +113,14 @@ def _rebuild(log: EventLog, engine: Engine, batch_size: int,
 
 
 def _apply_to_shadows(engine: Engine, projector: Projector) -> tuple[int, int]:
-    """One batch into the shadow tables. Its commit need not wait for the disk: a crash can
-    lose only shadow batches, and the next rebuild starts afresh anyway."""
-    with _collector_paused(), engine.begin() as connection:
+    """One batch into the shadow tables, with the collector paused for the batch only (so
+    whatever cycles a batch leaves are still collected between batches). Its commit need
+    not wait for the disk: a crash can lose only shadow batches, and the next rebuild starts
+    afresh anyway."""
+    with collector_paused(), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
         return projector.apply_locked_batch(connection)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC for one batch: the batch's thousands of rows and events made it
-    rescan them again and again, yet they form no cycles and refcounting frees them. It
-    resumes between batches, so whatever cycles a batch leaves are still collected."""
-    resume = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if resume:
-            gc.enable()
 
 
 def _create_fresh(engine: Engine, shadows: dict[str, Table]) -> None:

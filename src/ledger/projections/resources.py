@@ -11,13 +11,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Boolean, Column, Index, String, Table, Text, select
 from sqlalchemy.engine import Connection
 
-from ledger.db import metadata
+from ledger.db import ID, POSITION, DecimalText, Document, UTCDateTime, metadata
 from ledger.domain.errors import NotFound
 from ledger.domain.resource import SharedResource
 from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
-from ledger.projections.types import ID, POSITION, DecimalText, Document, UTCDateTime
 from ledger.projections.view import Row, View
 
 resources = Table(

@@ -12,12 +12,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Column, Index, String, Table, Text, select
 from sqlalchemy.engine import Connection
 
-from ledger.db import metadata
+from ledger.db import ID, POSITION, Document, UTCDateTime, metadata
 from ledger.domain.base import LedgerAggregate
 from ledger.projections.encoding import plain
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.registry import ReadModel
-from ledger.projections.types import ID, POSITION, Document, UTCDateTime
 from ledger.projections.view import View
 
 METADATA_FIELDS = frozenset({

@@ -9,13 +9,11 @@ from contextlib import contextmanager
 from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select, text
 from sqlalchemy.engine import Connection
 
+from ledger.db import POSITION
+from ledger.db import READ_ONLY as READ_ONLY  # still imported from here by runner.py
 from ledger.domain.errors import ConcurrencyConflict
-from ledger.projections.types import POSITION
 from ledger.settings import TRACKING_TABLE
 
-# Execution option of connections that only read: on SQLite they begin a deferred
-# transaction rather than taking the write lock (see catalog.read_model_engine).
-READ_ONLY = "ledger_read_only"
 LIVE = "read-models"
 REBUILD = "read-models:rebuild"
 # PostgreSQL advisory-lock keys. A write lock per tracking name is held for each batch's

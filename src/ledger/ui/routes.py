@@ -20,13 +20,12 @@ from ledger.access.authorization import (
     require_program,
 )
 from ledger.access.sessions import end_session, start_session
-from ledger.api.deps import ServicesDep
-from ledger.api.routes.programs import today
 from ledger.audit.verify import verify
 from ledger.domain.errors import InvalidInput
 from ledger.projections import benefits, decisions, dependencies, projects, risks
 from ledger.projections.summary import get_program, list_programs
 from ledger.projections.timeline import audit_timeline
+from ledger.services import ServicesDep
 from ledger.ui import charts, csrf
 from ledger.ui.session import (
     COOKIE,
@@ -99,8 +98,8 @@ def dashboard(request: Request, program_id: UUID, principal: UiPrincipal,
         benefit_list = benefits.list_benefits(connection, program_id, limit=500).items
         heat = {(c.likelihood, c.impact): c.count
                 for c in risks.heat_map(connection, program_id)}
-        dependency_list = dependencies.list_dependencies(connection, program_id, today(),
-                                                         limit=500).items
+        dependency_list = dependencies.list_dependencies(
+            connection, program_id, dependencies.today(), limit=500).items
         decision_list = decisions.list_decisions(connection, program_id, limit=500).items
     names = {p.id: p.name for p in project_list}
     measured = [b for b in benefit_list if b.realization is not None]

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from ledger.access.sessions import Lifetime, session_principal
 from ledger.access.tokens import Principal
-from ledger.api.deps import ServicesDep
+from ledger.services import ServicesDep
 from ledger.settings import Settings
 
 COOKIE = "ledger_session"

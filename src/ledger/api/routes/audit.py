@@ -12,14 +12,12 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, StreamingResponse
-from sqlalchemy.engine import Connection
 
 from ledger.api.deps import (
     AuditorDep,
     CheckpointSignerDep,
     HistoryReaderDep,
     ReadDep,
-    ServicesDep,
     WholeLogAuditorDep,
     require_program_scope,
 )
@@ -36,20 +34,21 @@ from ledger.api.schemas.audit import (
 from ledger.api.schemas.strict import LINE
 from ledger.api.schemas.times import IsoDatetime
 from ledger.audit.checkpoints import (
+    checkpoint_or_latest,
     create_checkpoint,
-    get_checkpoint,
     latest_checkpoint,
     list_checkpoints,
 )
 from ledger.audit.export import export_csv, export_jsonl
 from ledger.audit.proofs import consistency_proof, inclusion_proof
-from ledger.audit.signing import Checkpoint, load_public_key
+from ledger.audit.signing import load_public_key
 from ledger.audit.tree import log_head
 from ledger.audit.verify import verify
-from ledger.domain.errors import InvalidInput, NotFound
+from ledger.domain.errors import InvalidInput
 from ledger.domain.program import Program
 from ledger.projections.pages import DEFAULT_LIMIT, MAX_POSITION, Page, decode_cursor, encode_cursor
 from ledger.projections.timeline import TimelineEntry, audit_timeline
+from ledger.services import ServicesDep
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=PROBLEM_RESPONSES)
 CheckpointId = Annotated[int | None, Query(ge=1, le=MAX_POSITION, description=(
@@ -160,22 +159,14 @@ def export(
     if program_id is not None:
         services.ledger.load(program_id, Program)  # 404 for an id that is no program
     with services.query_engine.connect() as connection:
-        checkpoint = _checkpoint(connection, checkpoint_id)
+        checkpoint = checkpoint_or_latest(
+            connection, checkpoint_id, when_none="POST /v1/audit/checkpoints first")
     # Everything that can fail cleanly has been checked: the stream starts with a 200.
     lines = (export_jsonl if format == "jsonl" else export_csv)(
         services.query_engine, checkpoint_id=checkpoint.id, program_id=program_id)
     name = f"ledger-audit-{program_id or 'all'}-checkpoint-{checkpoint.id}.{format}"
     return StreamingResponse(lines, media_type=EXPORT_TYPES[format],
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _checkpoint(connection: Connection, checkpoint_id: int | None) -> Checkpoint:
-    if checkpoint_id is not None:
-        return get_checkpoint(connection, checkpoint_id)
-    latest = latest_checkpoint(connection)
-    if latest is None:
-        raise NotFound("no checkpoint has been signed yet; POST /v1/audit/checkpoints first")
-    return latest
 
 
 def _after_id(cursor: str | None) -> int:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ledger.access.authorization import component_program, visible
 from ledger.api.commands import CommandDep
-from ledger.api.deps import ReadDep, ReaderDep, ServicesDep, require_scope
+from ledger.api.deps import ReadDep, ReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import Accepted, RecordDecision, ReviewOutcome, Supersede
 from ledger.api.schemas.governance import (
@@ -22,6 +22,7 @@ from ledger.api.schemas.governance import (
 )
 from ledger.api.schemas.times import IsoDatetime
 from ledger.projections.decisions import DecisionView, get_decision
+from ledger.services import ServicesDep
 
 router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)
 

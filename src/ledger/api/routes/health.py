@@ -6,10 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from ledger.api.deps import ServicesDep
 from ledger.api.problems import DATABASE_DOWN, problem
 from ledger.projections.failures import live_failures
 from ledger.projections.tracking import current_position
+from ledger.services import ServicesDep
 
 router = APIRouter(tags=["health"])
 

@@ -9,13 +9,14 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from ledger.access.authorization import component_program
-from ledger.api.deps import HistoryReaderDep, ServicesDep, require_scope
+from ledger.api.deps import HistoryReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.routes.decisions import utc
 from ledger.api.schemas.history import AsOfOut, HistoryEntryOut
 from ledger.api.schemas.times import IsoDatetime
 from ledger.domain.errors import InvalidInput
 from ledger.projections.pages import MAX_POSITION
+from ledger.services import ServicesDep
 
 router = APIRouter(tags=["history"], responses=PROBLEM_RESPONSES)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -77,7 +76,8 @@ def program_dependencies(program_id: UUID, principal: ReaderDep, connection: Rea
                          limit: Limit = DEFAULT_LIMIT,
                          cursor: Cursor = None) -> Page[dependencies.DependencyView]:
     _visible(principal, program_id, connection)
-    return dependencies.list_dependencies(connection, program_id, today(), limit, cursor)
+    return dependencies.list_dependencies(connection, program_id, dependencies.today(),
+                                          limit, cursor)
 
 
 @router.get("/programs/{program_id}/resources", response_model=Page[resources.ResourceView])
@@ -126,7 +126,3 @@ def program_decisions(
     return decisions.list_decisions(connection, program_id, affects=affects,
                                     taken_from=taken_from, taken_to=taken_to, text=q,
                                     limit=limit, cursor=cursor)
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

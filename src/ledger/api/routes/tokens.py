@@ -20,10 +20,11 @@ from ledger.access.tokens import (
     list_tokens,
     revoke_token,
 )
-from ledger.api.deps import ServicesDep, TokenAdminDep
+from ledger.api.deps import TokenAdminDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.strict import Flag, Name
 from ledger.domain.errors import InvalidInput
+from ledger.services import ServicesDep
 
 router = APIRouter(prefix="/tokens", tags=["tokens"], responses=PROBLEM_RESPONSES)
 Role = Literal["editor", "auditor", "viewer", "admin"]

@@ -1,0 +1,56 @@
+"""The long-lived objects a web process works with, built once by ``ledger.bootstrap`` in the
+app's lifespan, and the dependency through which the API and the UI reach them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from ledger.application import ProgramLedger
+from ledger.audit.scheduler import CheckpointScheduler
+from ledger.projections.runner import ProjectionRunner
+from ledger.projections.waiting import wait_for_position
+from ledger.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    ledger: ProgramLedger
+    read_engine: Engine  # the projector's: on SQLite its transactions take the write lock
+    runner: ProjectionRunner | None  # None when a separate `ledger projector` runs
+    query_engine: Engine  # queries, tokens and audit reads
+    signing_key: Ed25519PrivateKey  # signs audit checkpoints
+    checkpoints: CheckpointScheduler | None = None  # runs beside the in-process projector
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Read-your-writes: wait until the read models include ``position``."""
+        if self.runner is not None:
+            return self.runner.wait_for(position, timeout)
+        return wait_for_position(self.query_engine, position, timeout)
+
+    def recorded(self) -> None:
+        """A command committed here: let the in-process projector look at once."""
+        if self.runner is not None:
+            self.runner.poke()
+
+    def close(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.stop()
+        if self.runner is not None:
+            self.runner.stop()
+        self.ledger.close()
+        self.read_engine.dispose()
+        self.query_engine.dispose()
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
