@@ -10,7 +10,8 @@ import logging
 
 from ledger.application import ProgramLedger
 from ledger.projections.catalog import read_model_engine
-from ledger.projections.runner import ProjectionRunner, run_in_foreground
+from ledger.projections.foreground import run_in_foreground
+from ledger.projections.runner import ProjectionRunner
 from ledger.settings import Settings
 
 

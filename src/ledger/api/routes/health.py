@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from ledger.api.deps import ServicesDep
-from ledger.api.problems import DATABASE_DOWN, problem
+from ledger.api.problems import problem
 from ledger.projections.failures import live_failures
 from ledger.projections.tracking import current_position
+from ledger.store import DATABASE_DOWN
 
 router = APIRouter(tags=["health"])
 
