@@ -12,7 +12,8 @@ from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.routes.programs import today
-from ledger.api.schemas.commands import Accepted, ChangeStatus, DeclareDependency
+from ledger.api.schemas.commands import Accepted, ChangeStatus
+from ledger.api.schemas.dependencies import DeclareDependency
 from ledger.projections.dependencies import DependencyView, get_dependency
 
 router = APIRouter(tags=["dependencies"], responses=PROBLEM_RESPONSES)
