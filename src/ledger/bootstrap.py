@@ -13,7 +13,8 @@ from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.scheduler import CheckpointScheduler
 from ledger.db import metadata, open_engine
 from ledger.migrate import upgrade_database
-from ledger.projections.runner import ProjectionRunner, run_in_foreground
+from ledger.projections.foreground import run_in_foreground
+from ledger.projections.runner import ProjectionRunner
 from ledger.schema import load_all_tables
 from ledger.services import Services
 from ledger.settings import Settings

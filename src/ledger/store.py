@@ -1,4 +1,5 @@
-"""The event store: eventsourcing-sqlalchemy, with every append also extending the audit chain.
+"""The event store: eventsourcing-sqlalchemy, with every append also extending the audit chain,
+and what its database errors mean.
 
 Selected by ``PERSISTENCE_MODULE=ledger.store``. Appending to the audit chain happens in the
 same transaction as the events, while the events table is locked, so the chain never lags
@@ -7,18 +8,33 @@ an append and can never disagree with the order of positions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+import psycopg2
+import psycopg2.errors
+import sqlalchemy.exc
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy import factory as sqlalchemy_factory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy.orm import Session
 
 from ledger.audit.chain import ChainTip, RawEvent, append_to_chain
+from ledger.domain.errors import ConcurrencyConflict
 
 _LOCKED_IN = "ledger_events_locked_in"  # Session.info: the transaction holding the lock
+# Errors that mean "the database is unavailable for now", however they reach us: from
+# SQLAlchemy, from the event store (which wraps the driver's), or from psycopg2 itself (the
+# projector's LISTEN connection). The API answers them 503; the projector waits them out.
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+    StoreOperationalError, StoreInterfaceError,
+    psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
 class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
@@ -61,3 +77,29 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
 class Factory(sqlalchemy_factory.SQLAlchemyFactory):
     # Only one factory class may be visible in this module: the library looks it up by type.
     application_recorder_class = ChainedApplicationRecorder
+
+
+@contextmanager
+def busy_is_a_conflict() -> Iterator[None]:
+    """Waiting too long for the write lock means other writers won: a conflict to retry
+    (409), not an unreachable database (503)."""
+    try:
+        yield
+    except (StoreOperationalError, sqlalchemy.exc.OperationalError) as error:
+        if not write_lock_timed_out(error):
+            raise
+        raise ConcurrencyConflict("other writers held the ledger's write lock for too long; "
+                                  "retry the request shortly") from error
+
+
+def write_lock_timed_out(error: BaseException) -> bool:
+    """Whether a database error means "too busy to take the write lock in time" (PostgreSQL's
+    lock_timeout, SQLite's busy timeout) rather than "unreachable"."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, psycopg2.errors.LockNotAvailable):
+            return True
+        if isinstance(cause, sqlite3.OperationalError) and "locked" in str(cause):
+            return True
+        cause = cause.__cause__
+    return False

@@ -20,7 +20,7 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
-from ledger.application.service import DateAsISO
+from ledger.application.transcoding import DateAsISO
 from ledger.domain.base import LedgerAggregate, Provenance
 from ledger.domain.benefit import Benefit
 from ledger.domain.decision import Decision, decision_option

@@ -14,10 +14,12 @@ import sqlalchemy as sa
 from ledger.application import ProgramLedger
 from ledger.db import open_engine
 from ledger.projections.decisions import reviews
+from ledger.projections.doorbell import Doorbell
 from ledger.projections.projector import Projector
 from ledger.projections.rebuild import rebuild
 from ledger.projections.risks import risks
-from ledger.projections.runner import ProjectionRunner, ProjectionStatus, _Doorbell
+from ledger.projections.runner import ProjectionRunner
+from ledger.projections.status import ProjectionStatus
 from ledger.projections.timeline import timeline
 from ledger.projections.tracking import current_position, try_to_lead
 from ledger.projections.waiting import wait_for_position
@@ -213,7 +215,7 @@ def test_the_doorbell_works_beyond_fd_setsize() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
     filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
     try:
-        bell = _Doorbell()
+        bell = Doorbell()
         assert bell._read > 1024
         assert bell.wait(0.01) == []
         bell.ring()

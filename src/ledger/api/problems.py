@@ -5,9 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import sqlalchemy.exc
-from eventsourcing.persistence import InterfaceError as StoreInterfaceError
-from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,6 +23,7 @@ from ledger.domain.errors import (
     PreconditionFailed,
 )
 from ledger.projections.failures import StaleReadModel
+from ledger.store import DATABASE_DOWN
 
 log = logging.getLogger("ledger.api")
 PROBLEM = "application/problem+json"
@@ -45,8 +43,6 @@ STATUS_OF: dict[type[LedgerError], tuple[int, str]] = {
     # (every other resource answers); the detail names the position that failed.
     StaleReadModel: (409, "Read model stale"),
 }
-DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-                 StoreOperationalError, StoreInterfaceError)
 
 
 class NotCaughtUp(Exception):

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-import psycopg2.errors
-import sqlalchemy.exc
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
@@ -21,47 +17,29 @@ from eventsourcing.application import (
     project_aggregate,
 )
 from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
-from eventsourcing.persistence import (
-    IntegrityError,
-    JSONTranscoder,
-    OperationalError,
-    Recording,
-    StoredEvent,
-    Transcoding,
-)
+from eventsourcing.persistence import JSONTranscoder, Recording, StoredEvent
 from sqlalchemy.orm import Session
 
 from ledger.application.correlation import correlate
+from ledger.application.retry import retry_on_conflict
+from ledger.application.transcoding import DateAsISO
 from ledger.domain.base import LedgerAggregate, one_moment
 from ledger.domain.benefit import Benefit
 from ledger.domain.decision import Decision
 from ledger.domain.dependency import Dependency
-from ledger.domain.errors import ConcurrencyConflict, NotFound, PreconditionFailed
+from ledger.domain.errors import NotFound, PreconditionFailed
 from ledger.domain.program import Program
 from ledger.domain.project import Project
 from ledger.domain.resource import SharedResource
 from ledger.domain.risk import Risk
 from ledger.settings import APPLICATION_NAME, Settings
-from ledger.store import ChainedApplicationRecorder
+from ledger.store import ChainedApplicationRecorder, busy_is_a_conflict
 
 AGGREGATE_CLASSES: tuple[type[LedgerAggregate], ...] = (
     Program, Project, Dependency, SharedResource, Benefit, Risk, Decision,
 )
 TAggregate = TypeVar("TAggregate", bound=LedgerAggregate)
 _IDS_PER_QUERY = 1000  # well under SQLite's limit on bound parameters
-
-
-class DateAsISO(Transcoding):
-    """Calendar dates (planned finish, needed-by, target date) as ISO strings."""
-
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
 
 
 @dataclass(frozen=True)
@@ -122,7 +100,7 @@ class LedgerService(Application[UUID]):
         """A write transaction that holds the events table's lock from its first statement."""
         recorder = self.recorder
         assert isinstance(recorder, ChainedApplicationRecorder)
-        with _busy_is_a_conflict(), recorder.datastore.transaction(commit=True) as session:
+        with busy_is_a_conflict(), recorder.datastore.transaction(commit=True) as session:
             recorder.lock_events_table(session)
             yield session
 
@@ -141,13 +119,10 @@ class LedgerService(Application[UUID]):
         extra: dict[str, str] | None = None,
     ) -> CommandResult:
         """Load, act and save atomically; the first aggregate returned is the command's subject."""
-        for _attempt in range(self.settings.command_retries):
-            try:
-                with self.serialised_transaction(), one_moment():
-                    aggregates = command()
-                    recordings = self.save(*aggregates)
-            except IntegrityError:
-                continue
+        def attempt() -> CommandResult:
+            with self.serialised_transaction(), one_moment():
+                aggregates = command()
+                recordings = self.save(*aggregates)
             subject = aggregates[0]
             return CommandResult(
                 id=subject.id,
@@ -155,10 +130,8 @@ class LedgerService(Application[UUID]):
                 position=max(r.notification.id for r in recordings),
                 extra=extra or {},
             )
-        raise ConcurrencyConflict(
-            f"other writers kept changing the same records; gave up after "
-            f"{self.settings.command_retries} attempts, so retry the request"
-        )
+
+        return retry_on_conflict(self.settings.command_retries, attempt)
 
     def load(
         self, aggregate_id: UUID, cls: type[TAggregate], if_match: int | None = None
@@ -256,31 +229,6 @@ class LedgerService(Application[UUID]):
                     yield owner, StoredEvent(owner, row.originator_version, row.topic,
                                              bytes(row.state))
 
-
-@contextmanager
-def _busy_is_a_conflict() -> Iterator[None]:
-    """Waiting too long for the write lock means other writers won: a conflict to retry
-    (409), not an unreachable database (503)."""
-    try:
-        yield
-    except (OperationalError, sqlalchemy.exc.OperationalError) as error:
-        if not _write_lock_timed_out(error):
-            raise
-        raise ConcurrencyConflict("other writers held the ledger's write lock for too long; "
-                                  "retry the request shortly") from error
-
-
-def _write_lock_timed_out(error: BaseException) -> bool:
-    """Whether a database error means "too busy to take the write lock in time" (PostgreSQL's
-    lock_timeout, SQLite's busy timeout) rather than "unreachable"."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, psycopg2.errors.LockNotAvailable):
-            return True
-        if isinstance(cause, sqlite3.OperationalError) and "locked" in str(cause):
-            return True
-        cause = cause.__cause__
-    return False
 
 
 def _kind(cls: type[Any]) -> str:

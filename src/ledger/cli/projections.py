@@ -24,11 +24,13 @@ from ledger.bootstrap import checkpoint_scheduler, open_read_engine
 from ledger.cli.session import open_cli_ledger
 from ledger.db import READ_ONLY
 from ledger.projections.failures import Failure, live_failures
+from ledger.projections.foreground import run_in_foreground
 from ledger.projections.projector import head_of
 from ledger.projections.rebuild import REBUILD_BATCH
 from ledger.projections.rebuild import rebuild as rebuild_read_models
 from ledger.projections.rebuild import retry_failures as retry_read_model_failures
-from ledger.projections.runner import ProjectionRunner, projection_statuses, run_in_foreground
+from ledger.projections.runner import ProjectionRunner
+from ledger.projections.status import projection_statuses
 from ledger.settings import Settings
 
 app = typer.Typer(help="Inspect and rebuild the read models.", no_args_is_help=True)

@@ -23,18 +23,18 @@ from sqlalchemy.engine import Connection
 from ledger.db import ID, POSITION, UTCDateTime, metadata
 from ledger.domain.errors import LedgerError
 from ledger.projections.tracking import LIVE, REBUILD
+from ledger.store import DATABASE_DOWN
 
 log = logging.getLogger(__name__)
-# Errors that mean "the database is unavailable for now": never the event's fault, so they
-# fail the batch (to be retried) instead of being recorded against an event.
-DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-                 PersistenceError, psycopg2.OperationalError, psycopg2.InterfaceError)
-# Errors that are not the event's either: a schema out of step with the code, a bug in SQL,
-# a broken transaction. Every event would fail alike, so they too fail the batch, to be
-# retried after the fix, instead of marking every entity stale one by one.
-NOT_THE_EVENT = (*DATABASE_DOWN, sqlalchemy.exc.ProgrammingError,
-                 sqlalchemy.exc.InternalError, sqlalchemy.exc.NotSupportedError,
-                 psycopg2.ProgrammingError, psycopg2.InternalError, psycopg2.NotSupportedError)
+# Errors that are never the event's fault: the database unavailable for now (DATABASE_DOWN),
+# any error of the event store, a schema out of step with the code, a bug in SQL, a broken
+# transaction. Every event would fail alike, so they fail the batch, to be retried (after
+# the fix), instead of being recorded against one event after another.
+NOT_THE_EVENT: tuple[type[Exception], ...] = (
+    *DATABASE_DOWN, PersistenceError,
+    sqlalchemy.exc.ProgrammingError, sqlalchemy.exc.InternalError,
+    sqlalchemy.exc.NotSupportedError,
+    psycopg2.ProgrammingError, psycopg2.InternalError, psycopg2.NotSupportedError)
 ANY_MODEL = "*"  # the event could not even be decoded, so no read model has it
 ERROR_TEXT_LIMIT = 2000
 

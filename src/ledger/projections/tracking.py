@@ -9,8 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import Column, Engine, MetaData, String, Table, delete, insert, select, text
 from sqlalchemy.engine import Connection
 
-from ledger.db import POSITION
-from ledger.db import READ_ONLY as READ_ONLY  # still imported from here by runner.py
+from ledger.db import POSITION, READ_ONLY
 from ledger.domain.errors import ConcurrencyConflict
 from ledger.settings import TRACKING_TABLE
 

@@ -11,15 +11,8 @@ from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import (
-    Accepted,
-    ChangeStatus,
-    Correct,
-    IdentifyBenefit,
-    Measure,
-    ReviseTarget,
-    SetProfile,
-)
+from ledger.api.schemas.benefits import Correct, IdentifyBenefit, Measure, ReviseTarget, SetProfile
+from ledger.api.schemas.commands import Accepted, ChangeStatus
 from ledger.projections.benefits import BenefitView, get_benefit
 
 router = APIRouter(tags=["benefits"], responses=PROBLEM_RESPONSES)

@@ -13,7 +13,8 @@ from ledger.access.authorization import component_program, visible
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import Accepted, RecordDecision, ReviewOutcome, Supersede
+from ledger.api.schemas.commands import Accepted
+from ledger.api.schemas.decisions import RecordDecision, ReviewOutcome, Supersede
 from ledger.api.schemas.governance import (
     BenefitRealization,
     DecisionOutcomeOut,

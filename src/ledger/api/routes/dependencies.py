@@ -11,7 +11,8 @@ from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import Accepted, ChangeStatus, DeclareDependency
+from ledger.api.schemas.commands import Accepted, ChangeStatus
+from ledger.api.schemas.dependencies import DeclareDependency
 from ledger.projections.dependencies import DependencyView, get_dependency, today
 
 router = APIRouter(tags=["dependencies"], responses=PROBLEM_RESPONSES)

@@ -6,10 +6,11 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from ledger.api.problems import DATABASE_DOWN, problem
+from ledger.api.problems import problem
 from ledger.projections.failures import live_failures
 from ledger.projections.tracking import current_position
 from ledger.services import ServicesDep
+from ledger.store import DATABASE_DOWN
 
 router = APIRouter(tags=["health"])
 

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import Accepted, ChangeStatus, DefineProgram
+from ledger.api.schemas.commands import Accepted, ChangeStatus
+from ledger.api.schemas.programs import DefineProgram
 from ledger.api.schemas.strict import LINE
 from ledger.api.schemas.times import IsoDatetime
 from ledger.domain.program import program_id_for_code

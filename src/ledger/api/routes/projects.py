@@ -12,14 +12,8 @@ from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import (
-    Accepted,
-    AuthorizeProject,
-    ChangeScope,
-    ChangeStatus,
-    Deliver,
-    ReportStatus,
-)
+from ledger.api.schemas.commands import Accepted, ChangeStatus
+from ledger.api.schemas.projects import AuthorizeProject, ChangeScope, Deliver, ReportStatus
 from ledger.projections.projects import ProjectView, get_project
 
 router = APIRouter(tags=["projects"], responses=PROBLEM_RESPONSES)

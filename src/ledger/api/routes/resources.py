@@ -11,13 +11,8 @@ from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import (
-    Accepted,
-    Allocate,
-    ChangeCapacity,
-    RegisterResource,
-    Release,
-)
+from ledger.api.schemas.commands import Accepted
+from ledger.api.schemas.resources import Allocate, ChangeCapacity, RegisterResource, Release
 from ledger.projections.resources import ResourceView, get_resource
 
 router = APIRouter(tags=["resources"], responses=PROBLEM_RESPONSES)

@@ -11,14 +11,8 @@ from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import (
-    Accepted,
-    AssessRisk,
-    CloseRisk,
-    Materialize,
-    PlanResponse,
-    RaiseRisk,
-)
+from ledger.api.schemas.commands import Accepted
+from ledger.api.schemas.risks import AssessRisk, CloseRisk, Materialize, PlanResponse, RaiseRisk
 from ledger.projections.risks import RiskView, get_risk
 
 router = APIRouter(tags=["risks"], responses=PROBLEM_RESPONSES)

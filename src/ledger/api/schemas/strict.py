@@ -11,9 +11,12 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+
+from ledger.api.schemas.times import IsoDatetime
 
 # Characters a reader cannot see: whitespace, zero-width and other format characters, and
 # the fillers that render as blanks. A required text needs at least one character outside it.
@@ -126,3 +129,17 @@ def _amount_text(value: Any) -> Any:
 Amount = Annotated[Decimal, BeforeValidator(_amount_text),
                    WithJsonSchema({"type": "string", "pattern": AMOUNT,
                                    "examples": ["4", "1.5"]})]
+
+# The fields many command bodies share.
+ShortText = Title
+Rag = Literal["green", "amber", "red"]
+Reason = Annotated[OptionalText | None, Field(default=None,
+                                              description="Why; required where the rule says so.")]
+EffectiveAt = Annotated[IsoDatetime | None, Field(
+    default=None, description="When the fact became true (RFC 3339, with zone); defaults to "
+    "now; may not lie in the future.")]
+Ids = Annotated[list[UUID], Field(max_length=MAX_IDS, description=f"At most {MAX_IDS} ids.")]
+Keys = Annotated[list[Code], Field(max_length=MAX_IDS)]
+Evidence = Annotated[list[OptionalLine], Field(max_length=MAX_IDS)]
+# A real month of a real year: year 0000 does not exist.
+MONTH = r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$"

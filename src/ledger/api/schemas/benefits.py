@@ -1,0 +1,81 @@
+"""Command bodies for benefits: profile, measurements and targets."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from ledger.api.schemas.commands import DECISION_ID, PROJECT_ID, Command, example
+from ledger.api.schemas.strict import (
+    EffectiveAt,
+    Flag,
+    Ids,
+    Number,
+    OptionalText,
+    Reason,
+    ShortCode,
+    ShortText,
+    Text,
+)
+from ledger.api.schemas.times import IsoDate
+
+
+class IdentifyBenefit(Command):
+    model_config = example(
+        name="Order-to-cash cycle time", kpi="days from order to cash", unit="days",
+        direction="decrease", owner="COO", dis_benefit=False)
+
+    name: ShortText
+    description: OptionalText = ""
+    kpi: ShortText
+    unit: ShortCode
+    direction: Literal["increase", "decrease"]
+    owner: ShortText
+    dis_benefit: Flag = False
+    effective_at: EffectiveAt = None
+
+
+class SetProfile(Command):
+    model_config = example(
+        baseline_value=42, baseline_date="2025-05-01", target_value=28,
+        target_date="2026-12-31", contributing_project_ids=[PROJECT_ID],
+        measurement_method="Monthly BI extract")
+
+    baseline_value: Number
+    baseline_date: IsoDate
+    target_value: Number
+    target_date: IsoDate
+    contributing_project_ids: Ids = []
+    measurement_method: ShortText
+    reason: Reason = None
+    effective_at: EffectiveAt = None
+
+
+class Measure(Command):
+    model_config = example(
+        value=41.1, effective_at="2025-09-30T00:00:00Z", source="BI extract",
+        note="First month on the new invoicing run")
+
+    value: Number
+    effective_at: EffectiveAt = None
+    source: ShortText
+    note: OptionalText = ""
+
+
+class Correct(Command):
+    model_config = example(
+        value=40.6, reason="Late invoices were missing from the extract")
+
+    value: Number
+    reason: Text
+
+
+class ReviseTarget(Command):
+    model_config = example(
+        target_value=32, reason="Warehouse module deferred", decision_id=DECISION_ID)
+
+    target_value: Number | None = None
+    target_date: IsoDate | None = None
+    reason: Text
+    decision_id: UUID
+    effective_at: EffectiveAt = None
