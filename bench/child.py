@@ -37,13 +37,13 @@ def _job(mode: str, url: str, key_path: Path) -> dict[str, Any]:
     from ledger.audit.export import export_jsonl
     from ledger.audit.keys import load_or_create_signing_key
     from ledger.audit.verify import verify
-    from ledger.projections.catalog import read_model_engine
+    from ledger.bootstrap import open_read_engine
     from ledger.projections.rebuild import rebuild
     from ledger.settings import Settings
 
     settings = Settings(database_url=url)
     ledger = ProgramLedger(settings)
-    read_models = read_model_engine(settings.resolved_database_url)
+    read_models = open_read_engine(settings)  # as the projector opens it
     engine = create_engine(settings.resolved_database_url)  # as `ledger audit` opens it
     public_key = load_or_create_signing_key(key_path).public_key()
     with engine.connect():
