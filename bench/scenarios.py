@@ -9,6 +9,7 @@ from bench.biglog import long_stream
 from bench.measure import Figure, median, percentile, rate, sample_latencies
 from bench.workload import BENCH, COMMANDS_PER_TRANSACTION, BenchProgram, activity, in_batches
 from ledger.application import ProgramLedger
+from ledger.application.commands.projects import ReportProjectStatus
 
 
 def p5_program_as_of(ledger: ProgramLedger, program: BenchProgram, repeats: int,
@@ -43,9 +44,9 @@ def command_latency(ledger: ProgramLedger, program: BenchProgram, commands: int,
     turn = iter(range(commands))
 
     def command() -> None:
-        ledger.report_project_status(
-            projects[next(turn) % len(projects)], overall="green", schedule="green",
-            cost="green", scope="green", resources="green", narrative="weekly", by=BENCH)
+        ledger.execute(ReportProjectStatus(
+            project_id=projects[next(turn) % len(projects)], overall="green", schedule="green",
+            cost="green", scope="green", resources="green", narrative="weekly"), by=BENCH)
 
     latencies = sample_latencies(command, commands)
     p50 = median(latencies) * 1000

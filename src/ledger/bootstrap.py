@@ -4,6 +4,7 @@ checkpoint scheduler and the services, for the API, the CLI and the projector pr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, create_engine
@@ -14,6 +15,7 @@ from ledger.audit.scheduler import CheckpointScheduler
 from ledger.db import metadata, open_engine
 from ledger.migrate import upgrade_database
 from ledger.projections.foreground import run_in_foreground
+from ledger.projections.projector import head_of
 from ledger.projections.runner import ProjectionRunner
 from ledger.schema import load_all_tables
 from ledger.services import Services
@@ -73,14 +75,23 @@ def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> Checkpoi
                                every_minutes=settings.checkpoint_every_minutes)
 
 
-def run_projector_process(settings: Settings) -> None:
-    """The projector as its own process: it opens the ledger on a schema that must already
-    exist (it never migrates) and runs until SIGINT or SIGTERM."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+def run_projector_process(settings: Settings,
+                          announce: Callable[[str], object] | None = None) -> None:
+    """The projector as its own process, whether started as `ledger projector` or as
+    `python -m ledger.projections`: it keeps the read models current and signs the automatic
+    audit checkpoints until SIGINT or SIGTERM. It never migrates: the schema belongs to
+    `ledger db upgrade` (or `ledger serve`), so two processes starting never race to
+    migrate."""
     ledger = ProgramLedger(settings)
     engine = open_read_engine(settings)
+    checkpoints = checkpoint_scheduler(
+        settings, load_or_create_signing_key(settings.resolved_signing_key_path))
+    checkpoints.start()
     try:
+        (announce or logging.getLogger(__name__).info)(
+            f"projector following a log of {head_of(ledger):,} events; Ctrl-C stops it")
         run_in_foreground(ProjectionRunner(ledger, engine, settings))
     finally:
-        ledger.close()
+        checkpoints.stop()
         engine.dispose()
+        ledger.close()

@@ -8,6 +8,11 @@ from typing import Any
 from uuid import UUID
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.benefits import IdentifyBenefit, SetBenefitProfile
+from ledger.application.commands.decisions import RecordDecision
+from ledger.application.commands.programs import ChangeProgramStatus, DefineProgram
+from ledger.application.commands.projects import AuthorizeProject
+from ledger.application.commands.resources import RegisterResource
 from ledger.domain.base import Provenance
 
 ALICE = Provenance(actor="alice", correlation_id="req-1")
@@ -18,46 +23,42 @@ class ProgramBuilder:
 
     def __init__(self, ledger: ProgramLedger, code: str = "ERP") -> None:
         self.ledger = ledger
-        self.program_id = ledger.define_program(
+        self.program_id = ledger.execute(DefineProgram(
             code=code, name="ERP transformation", objectives=["One finance platform"],
-            sponsor="CFO", manager="Pat", by=ALICE,
-        ).id
-        ledger.change_program_status(self.program_id, status="active", reason="approved", by=ALICE)
+            sponsor="CFO", manager="Pat"), by=ALICE).id
+        ledger.execute(ChangeProgramStatus(
+            program_id=self.program_id, status="active", reason="approved"), by=ALICE)
 
     def project(self, name: str, *keys: str, effective_at: datetime | None = None) -> UUID:
-        return self.ledger.authorize_project(
-            self.program_id, name=name, manager="Sam", planned_start=date(2025, 1, 1),
+        return self.ledger.execute(AuthorizeProject(
+            program_id=self.program_id, name=name, manager="Sam", planned_start=date(2025, 1, 1),
             planned_finish=date(2026, 6, 30),
             deliverables=[{"key": k, "name": k.title(), "due": date(2025, 12, 1)} for k in keys],
-            by=ALICE, effective_at=effective_at,
-        ).id
+            effective_at=effective_at), by=ALICE).id
 
     def resource(self, capacity: str = "2") -> UUID:
-        return self.ledger.register_resource(
-            self.program_id, name="SAP specialists", unit="FTE",
-            capacity_per_month=Decimal(capacity), by=ALICE,
-        ).id
+        return self.ledger.execute(RegisterResource(
+            program_id=self.program_id, name="SAP specialists", unit="FTE",
+            capacity_per_month=Decimal(capacity)), by=ALICE).id
 
     def benefit(self) -> UUID:
-        benefit_id = self.ledger.identify_benefit(
-            self.program_id, name="Order-to-cash cycle time", description="Faster cash",
+        benefit_id = self.ledger.execute(IdentifyBenefit(
+            program_id=self.program_id, name="Order-to-cash cycle time", description="Faster cash",
             kpi="days from order to cash", unit="days", direction="decrease", owner="COO",
-            dis_benefit=False, by=ALICE,
-        ).id
-        self.ledger.set_benefit_profile(
-            benefit_id, baseline_value=45, baseline_date=date(2025, 1, 1), target_value=30,
-            target_date=date(2026, 12, 31), contributing_project_ids=[],
-            measurement_method="ERP report", by=ALICE,
-        )
+            dis_benefit=False), by=ALICE).id
+        self.ledger.execute(SetBenefitProfile(
+            benefit_id=benefit_id, baseline_value=45, baseline_date=date(2025, 1, 1),
+            target_value=30, target_date=date(2026, 12, 31), contributing_project_ids=[],
+            measurement_method="ERP report"), by=ALICE)
         return benefit_id
 
     def decision(self, **affects: list[UUID]) -> UUID:
-        return self.ledger.record_decision(
-            self.program_id, title="Accept the trade-off", question="What do we give up?",
-            forum="Steering committee", authority="Sponsor", options=OPTIONS,
-            chosen_option="defer", rationale="Protect go-live", tradeoffs="Less scope",
-            affects=affects, by=ALICE,
-        ).id
+        return self.ledger.execute(RecordDecision(
+            program_id=self.program_id, title="Accept the trade-off",
+            question="What do we give up?", forum="Steering committee", authority="Sponsor",
+            options=OPTIONS, chosen_option="defer", rationale="Protect go-live",
+            tradeoffs="Less scope",
+            affects={f"{kind}_ids": ids for kind, ids in affects.items()}), by=ALICE).id
 
 
 OPTIONS: list[dict[str, Any]] = [

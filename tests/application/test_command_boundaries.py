@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.decisions import RecordDecision
 from ledger.demo import load_demo
 from ledger.domain.base import Provenance
 from ledger.domain.decision import Decision
@@ -22,9 +23,10 @@ def _log(ledger: ProgramLedger) -> list[Any]:
 
 def _record_decision(erp: ProgramBuilder, by: Provenance) -> int:
     """A two-event command: the decision's first event and the program listing it."""
-    return erp.ledger.record_decision(
-        erp.program_id, title="Defer", question="q", forum="SteerCo", authority="Sponsor",
-        options=OPTIONS, chosen_option="defer", rationale="r", tradeoffs="t", by=by).position
+    return erp.ledger.execute(RecordDecision(
+        program_id=erp.program_id, title="Defer", question="q", forum="SteerCo",
+        authority="Sponsor", options=OPTIONS, chosen_option="defer", rationale="r", tradeoffs="t"),
+        by=by).position
 
 
 def test_a_caller_naming_no_request_still_gets_one_correlation_id_per_command(

@@ -12,6 +12,8 @@ from uuid import UUID
 import pytest
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.dependencies import DeclareDependency
+from ledger.application.commands.resources import AllocateResource
 from ledger.domain.dependency import Dependency, find_path
 from ledger.domain.errors import LedgerError
 from ledger.domain.resource import SharedResource
@@ -96,15 +98,15 @@ def _random_command(ledger, chooser, program_id, projects, resource_id):  # type
         provider, consumer = chooser.sample(projects, 2)
 
         def declare():  # type: ignore[no-untyped-def]
-            return ledger.declare_dependency(
-                program_id, provider_project_id=provider, consumer_project_id=consumer,
-                needed_by=date(2025, 9, 1), description="race", by=ALICE)
+            return ledger.execute(DeclareDependency(
+                program_id=program_id, provider_project_id=provider, consumer_project_id=consumer,
+                needed_by=date(2025, 9, 1), description="race"), by=ALICE)
 
         return "dependency", declare
 
     def allocate():  # type: ignore[no-untyped-def]
-        return ledger.allocate_resource(
-            resource_id, project_id=chooser.choice(projects), month="2025-07",
-            amount=Decimal("0.5"), by=ALICE)
+        return ledger.execute(AllocateResource(
+            resource_id=resource_id, project_id=chooser.choice(projects), month="2025-07",
+            amount=Decimal("0.5")), by=ALICE)
 
     return "allocation", allocate

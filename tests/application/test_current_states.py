@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.dependencies import ChangeDependencyStatus, DeclareDependency
 from ledger.domain.dependency import Dependency
 from ledger.domain.errors import InvariantViolated, NotFound
 from ledger.domain.program import Program
@@ -16,9 +17,9 @@ from tests.application.builders import ALICE, ProgramBuilder
 
 def _declare(ledger: ProgramLedger, program_id: object, provider: object,
              consumer: object) -> object:
-    return ledger.declare_dependency(
-        program_id, provider_project_id=provider, consumer_project_id=consumer,
-        needed_by=date(2025, 6, 1), description="feeds", by=ALICE).id
+    return ledger.execute(DeclareDependency(
+        program_id=program_id, provider_project_id=provider, consumer_project_id=consumer,
+        needed_by=date(2025, 6, 1), description="feeds"), by=ALICE).id
 
 
 def test_a_dependency_withdrawn_by_another_process_no_longer_closes_a_cycle(
@@ -30,7 +31,8 @@ def test_a_dependency_withdrawn_by_another_process_no_longer_closes_a_cycle(
         _declare(ledger, erp.program_id, b, a)
     other = ProgramLedger(settings)  # its own engine and cache, like a second API process
     try:
-        other.change_dependency_status(first, status="withdrawn", reason="descoped", by=ALICE)
+        other.execute(ChangeDependencyStatus(
+            dependency_id=first, status="withdrawn", reason="descoped"), by=ALICE)
     finally:
         other.close()
     assert [d.is_active for d in ledger.current_states([first], Dependency)] == [False]
@@ -44,7 +46,8 @@ def test_current_states_match_a_full_load_and_refuse_other_kinds(erp: ProgramBui
     projects = [erp.project(f"P{n}") for n in range(4)]
     dependencies = [_declare(ledger, erp.program_id, projects[n], projects[n + 1])
                     for n in range(3)]
-    ledger.change_dependency_status(dependencies[1], status="at_risk", reason="late", by=ALICE)
+    ledger.execute(ChangeDependencyStatus(
+        dependency_id=dependencies[1], status="at_risk", reason="late"), by=ALICE)
     states = ledger.current_states(dependencies, Dependency)
     loaded = [ledger.load(i, Dependency) for i in dependencies]
     assert [(s.id, s.version, s.edge, s.status) for s in states] == \

@@ -8,6 +8,19 @@ from uuid import UUID
 import pytest
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.benefits import (
+    CorrectMeasurement,
+    IdentifyBenefit,
+    MeasureBenefit,
+    ReviseBenefitTarget,
+    SetBenefitProfile,
+)
+from ledger.application.commands.decisions import (
+    RecordDecision,
+    ReviewDecisionOutcome,
+    SupersedeDecision,
+)
+from ledger.application.commands.projects import ReportProjectStatus
 from tests.application.builders import ALICE, OPTIONS, ProgramBuilder
 
 
@@ -20,44 +33,46 @@ def story(erp: ProgramBuilder) -> dict[str, UUID]:
     """Benefit 40 → 20 days; a decision on 15 Feb, recorded a week late; a later correction."""
     ledger: ProgramLedger = erp.ledger
     project = erp.project("ERP implementation", "warehouse", effective_at=day(1, 1))
-    benefit = ledger.identify_benefit(
-        erp.program_id, name="Cycle time", description="", kpi="days", unit="days",
-        direction="decrease", owner="COO", dis_benefit=False, by=ALICE,
-        effective_at=day(1, 1)).id
-    ledger.set_benefit_profile(benefit, baseline_value=40, baseline_date=date(2025, 1, 1),
-                               target_value=20, target_date=date(2025, 12, 31),
-                               contributing_project_ids=[project], measurement_method="m",
-                               by=ALICE, effective_at=day(1, 1))
+    benefit = ledger.execute(IdentifyBenefit(
+        program_id=erp.program_id, name="Cycle time", description="", kpi="days", unit="days",
+        direction="decrease", owner="COO", dis_benefit=False, effective_at=day(1, 1)), by=ALICE).id
+    ledger.execute(SetBenefitProfile(
+        benefit_id=benefit, baseline_value=40, baseline_date=date(2025, 1, 1), target_value=20,
+        target_date=date(2025, 12, 31), contributing_project_ids=[project], measurement_method="m",
+        effective_at=day(1, 1)), by=ALICE)
     ids = {"project": project, "benefit": benefit}
     for when, overall in ((day(1, 31), "green"), (day(2, 10), "red"), (day(3, 31), "amber")):
-        ledger.report_project_status(project, overall=overall, schedule=overall, cost="green",
-                                     scope="green", resources="green", narrative="monthly",
-                                     reason=None if overall == "green" else "slip",
-                                     by=ALICE, effective_at=when)
-    jan = ledger.measure_benefit(benefit, value=38, source="BI", effective_at=day(1, 31),
-                                 by=ALICE)
-    feb = ledger.measure_benefit(benefit, value=36, source="BI", effective_at=day(2, 14),
-                                 by=ALICE)
+        ledger.execute(ReportProjectStatus(
+            project_id=project, overall=overall, schedule=overall, cost="green", scope="green",
+            resources="green", narrative="monthly", reason=None if overall == "green" else "slip",
+            effective_at=when), by=ALICE)
+    jan = ledger.execute(MeasureBenefit(
+        benefit_id=benefit, value=38, source="BI", effective_at=day(1, 31)), by=ALICE)
+    feb = ledger.execute(MeasureBenefit(
+        benefit_id=benefit, value=36, source="BI", effective_at=day(2, 14)), by=ALICE)
     # The decision of 15 February is entered a week late, after a March measurement exists.
-    ledger.measure_benefit(benefit, value=30, source="BI", effective_at=day(3, 31), by=ALICE)
-    ids["decision"] = ledger.record_decision(
-        erp.program_id, title="Defer warehouse", question="?", forum="SteerCo",
+    ledger.execute(MeasureBenefit(
+        benefit_id=benefit, value=30, source="BI", effective_at=day(3, 31)), by=ALICE)
+    ids["decision"] = ledger.execute(RecordDecision(
+        program_id=erp.program_id, title="Defer warehouse", question="?", forum="SteerCo",
         authority="Sponsor", options=OPTIONS, chosen_option="defer", rationale="Go-live",
-        tradeoffs="Inventory savings later", affects={"project": [project],
-                                                      "benefit": [benefit]},
-        by=ALICE, effective_at=day(2, 15)).id
-    ledger.correct_measurement(benefit, UUID(feb.extra["measurement_id"]), value=35,
-                               reason="late invoices", by=ALICE)
-    ids["later"] = ledger.record_decision(
-        erp.program_id, title="Rebaseline", question="?", forum="SteerCo", authority="Sponsor",
-        options=OPTIONS, chosen_option="keep", rationale="r", tradeoffs="t",
-        affects={"benefit": [benefit]}, by=ALICE, effective_at=day(4, 1)).id
-    ledger.supersede_decision(ids["decision"], by_decision_id=ids["later"], reason="new facts",
-                              by=ALICE)
-    ledger.revise_benefit_target(benefit, target_value=25, reason="slower", by=ALICE,
-                                 decision_id=ids["later"], effective_at=day(4, 2))
-    ledger.review_decision_outcome(ids["decision"], verdict="worse", summary="Late savings",
-                                   by=ALICE)
+        tradeoffs="Inventory savings later",
+        affects={"project_ids": [project], "benefit_ids": [benefit]}, effective_at=day(2, 15)),
+        by=ALICE).id
+    ledger.execute(CorrectMeasurement(
+        benefit_id=benefit, measurement_id=UUID(feb.extra["measurement_id"]), value=35,
+        reason="late invoices"), by=ALICE)
+    ids["later"] = ledger.execute(RecordDecision(
+        program_id=erp.program_id, title="Rebaseline", question="?", forum="SteerCo",
+        authority="Sponsor", options=OPTIONS, chosen_option="keep", rationale="r", tradeoffs="t",
+        affects={"benefit_ids": [benefit]}, effective_at=day(4, 1)), by=ALICE).id
+    ledger.execute(SupersedeDecision(
+        decision_id=ids["decision"], by_decision_id=ids["later"], reason="new facts"), by=ALICE)
+    ledger.execute(ReviseBenefitTarget(
+        benefit_id=benefit, target_value=25, reason="slower", decision_id=ids["later"],
+        effective_at=day(4, 2)), by=ALICE)
+    ledger.execute(ReviewDecisionOutcome(
+        decision_id=ids["decision"], verdict="worse", summary="Late savings"), by=ALICE)
     del jan
     return ids
 

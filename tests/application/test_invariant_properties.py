@@ -19,6 +19,9 @@ from hypothesis.stateful import (
 )
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.dependencies import ChangeDependencyStatus, DeclareDependency
+from ledger.application.commands.programs import ChangeProgramStatus
+from ledger.application.commands.resources import AllocateResource, ChangeResourceCapacity
 from ledger.bootstrap import open_ledger
 from ledger.domain.dependency import Dependency, find_path
 from ledger.domain.errors import LedgerError
@@ -66,9 +69,10 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(pair=st.permutations(range(4)))
     def declare_dependency(self, pair: list[int]) -> None:
         provider, consumer = self.projects[pair[0]], self.projects[pair[1]]
-        result = self._attempt(lambda: self.ledger.declare_dependency(
-            self.erp.program_id, provider_project_id=provider, consumer_project_id=consumer,
-            needed_by=date(2025, 9, 1), description="needs", by=ALICE))
+        result = self._attempt(lambda: self.ledger.execute(DeclareDependency(
+            program_id=self.erp.program_id, provider_project_id=provider,
+            consumer_project_id=consumer, needed_by=date(2025, 9, 1), description="needs"),
+            by=ALICE))
         if result is not None:
             self.dependencies.append(result.id)  # type: ignore[attr-defined]
 
@@ -76,20 +80,21 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(index=st.integers(min_value=0, max_value=20))
     def withdraw_dependency(self, index: int) -> None:
         dependency_id = self.dependencies[index % len(self.dependencies)]
-        self._attempt(lambda: self.ledger.change_dependency_status(
-            dependency_id, status="withdrawn", reason="replanned", by=ALICE))
+        self._attempt(lambda: self.ledger.execute(ChangeDependencyStatus(
+            dependency_id=dependency_id, status="withdrawn", reason="replanned"), by=ALICE))
 
     @rule(amount=AMOUNTS, month=MONTHS, governed=st.booleans(), project=st.integers(0, 3))
     def allocate(self, amount: Decimal, month: str, governed: bool, project: int) -> None:
         decision_id = self.decisions[-1] if governed and self.decisions else None
-        self._attempt(lambda: self.ledger.allocate_resource(
-            self.resource, project_id=self.projects[project], month=month, amount=amount,
-            decision_id=decision_id, by=ALICE))
+        self._attempt(lambda: self.ledger.execute(AllocateResource(
+            resource_id=self.resource, project_id=self.projects[project], month=month,
+            amount=amount, decision_id=decision_id), by=ALICE))
 
     @rule(capacity=st.sampled_from(["0.5", "1", "2", "3"]))
     def change_capacity(self, capacity: str) -> None:
-        self._attempt(lambda: self.ledger.change_resource_capacity(
-            self.resource, capacity_per_month=Decimal(capacity), reason="replan", by=ALICE))
+        self._attempt(lambda: self.ledger.execute(ChangeResourceCapacity(
+            resource_id=self.resource, capacity_per_month=Decimal(capacity), reason="replan"),
+            by=ALICE))
 
     @rule()
     def record_governing_decision(self) -> None:
@@ -100,8 +105,8 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.closed_at is None)
     @rule()
     def cancel_program(self) -> None:
-        if self._attempt(lambda: self.ledger.change_program_status(
-                self.erp.program_id, status="cancelled", reason="stopped", by=ALICE)):
+        if self._attempt(lambda: self.ledger.execute(ChangeProgramStatus(
+            program_id=self.erp.program_id, status="cancelled", reason="stopped"), by=ALICE)):
             self.closed_at = self.ledger.head_position()
 
     @invariant()

@@ -9,8 +9,20 @@ from decimal import Decimal
 from uuid import UUID, uuid4
 
 import pytest
+from pydantic import ValidationError
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.benefits import MeasureBenefit, ReviseBenefitTarget
+from ledger.application.commands.decisions import ReviewDecisionOutcome, SupersedeDecision
+from ledger.application.commands.dependencies import ChangeDependencyStatus, DeclareDependency
+from ledger.application.commands.programs import ChangeProgramStatus, DefineProgram
+from ledger.application.commands.projects import (
+    ChangeProjectLifecycle,
+    ChangeProjectScope,
+    ReportProjectStatus,
+)
+from ledger.application.commands.resources import AllocateResource, ChangeResourceCapacity
+from ledger.application.commands.risks import AssessRisk, CloseRisk, RaiseRisk
 from ledger.domain.errors import (
     InvalidInput,
     InvalidTransition,
@@ -46,21 +58,20 @@ def world(erp: ProgramBuilder) -> World:
     ledger = erp.ledger
     provider = erp.project("Data migration", "load")
     consumer = erp.project("ERP implementation", "test")
-    dependency = ledger.declare_dependency(
-        erp.program_id, provider_project_id=provider, provider_deliverable="load",
-        consumer_project_id=consumer, needed_by=date(2025, 9, 1), description="data first",
-        by=ALICE,
-    ).id
-    ledger.change_project_lifecycle(consumer, status="in_progress", reason="go", by=ALICE)
+    dependency = ledger.execute(DeclareDependency(
+        program_id=erp.program_id, provider_project_id=provider, provider_deliverable="load",
+        consumer_project_id=consumer, needed_by=date(2025, 9, 1), description="data first"),
+        by=ALICE).id
+    ledger.execute(ChangeProjectLifecycle(
+        project_id=consumer, status="in_progress", reason="go"), by=ALICE)
     resource = erp.resource(capacity="1")
-    ledger.allocate_resource(resource, project_id=consumer, month="2025-06", amount=Decimal(1),
-                             by=ALICE)
+    ledger.execute(AllocateResource(
+        resource_id=resource, project_id=consumer, month="2025-06", amount=Decimal(1)), by=ALICE)
     benefit = erp.benefit()
-    risk = ledger.raise_risk(
-        erp.program_id, title="Data", description="", category="data", likelihood=2, impact=2,
-        owner="o", affected_project_ids=[], proximity="", by=ALICE,
-    ).id
-    ledger.close_risk(risk, reason="gone", by=ALICE)
+    risk = ledger.execute(RaiseRisk(
+        program_id=erp.program_id, title="Data", description="", category="data", likelihood=2,
+        impact=2, owner="o", affected_project_ids=[], proximity=""), by=ALICE).id
+    ledger.execute(CloseRisk(risk_id=risk, reason="gone"), by=ALICE)
     decision = erp.decision()
     other_program = ProgramBuilder(ledger, code="CRM")
     other_decision = other_program.decision()
@@ -72,62 +83,83 @@ Attempt = Callable[[World], object]
 FUTURE = datetime.now(UTC) + timedelta(days=2)
 
 REJECTED: dict[str, tuple[type[LedgerError], str | None, Attempt]] = {
-    "unknown project": (NotFound, None, lambda w: w.ledger.report_project_status(
-        uuid4(), overall="green", schedule="green", cost="green", scope="green",
-        resources="green", narrative="", by=ALICE)),
-    "id of another kind": (NotFound, None, lambda w: w.ledger.assess_risk(
-        w.benefit, likelihood=1, impact=1, rationale="x", by=ALICE)),
+    "unknown project": (NotFound, None, lambda w: w.ledger.execute(ReportProjectStatus(
+        project_id=uuid4(), overall="green", schedule="green", cost="green", scope="green",
+        resources="green", narrative=""), by=ALICE)),
+    "id of another kind": (NotFound, None, lambda w: w.ledger.execute(AssessRisk(
+        risk_id=w.benefit, likelihood=1, impact=1, rationale="x"), by=ALICE)),
     "duplicate program code": (InvariantViolated, "program_code_taken",
-        lambda w: w.ledger.define_program(code="erp", name="Again", objectives=[],
-                                          sponsor="s", manager="m", by=ALICE)),
-    "blank name": (InvalidInput, None, lambda w: w.erp.project(" ")),
-    "future effective_at": (InvalidInput, None, lambda w: w.ledger.measure_benefit(
-        w.benefit, value=1, source="BI", effective_at=FUTURE, by=ALICE)),
-    "invalid program transition": (InvalidTransition, None, lambda w: w.ledger
-        .change_program_status(w.erp.program_id, status="closed", reason="x", by=ALICE)),
-    "amber without reason": (InvalidInput, None, lambda w: w.ledger.report_project_status(
-        w.consumer, overall="amber", schedule="green", cost="green", scope="green",
-        resources="green", narrative="", by=ALICE)),
+        lambda w: w.ledger.execute(DefineProgram(
+            code="erp", name="Again", objectives=[], sponsor="s", manager="m"), by=ALICE)),
+    "future effective_at": (InvalidInput, None, lambda w: w.ledger.execute(MeasureBenefit(
+        benefit_id=w.benefit, value=1, source="BI", effective_at=FUTURE), by=ALICE)),
+    "invalid program transition": (InvalidTransition, None, lambda w: w.ledger.execute(
+        ChangeProgramStatus(program_id=w.erp.program_id, status="closed", reason="x"),
+        by=ALICE)),
+    "amber without reason": (InvalidInput, None, lambda w: w.ledger.execute(ReportProjectStatus(
+        project_id=w.consumer, overall="amber", schedule="green", cost="green", scope="green",
+        resources="green", narrative=""), by=ALICE)),
     "scope change after baseline without decision": (InvariantViolated,
-        "scope_baseline_locked", lambda w: w.ledger.change_project_scope(
-            w.consumer, add=[], remove=[], defer=["test"], rationale="later", cost_impact=0,
-            schedule_impact_days=0, by=ALICE)),
+        "scope_baseline_locked", lambda w: w.ledger.execute(ChangeProjectScope(
+            project_id=w.consumer, add=[], remove=[], defer=["test"], rationale="later",
+            impact={"cost": 0, "schedule_days": 0}), by=ALICE)),
     "decision that does not list the project": (InvariantViolated,
-        "decision_does_not_govern", lambda w: w.ledger.change_project_scope(
-            w.consumer, add=[], remove=[], defer=["test"], rationale="later", cost_impact=0,
-            schedule_impact_days=0, decision_id=w.decision, by=ALICE)),
+        "decision_does_not_govern", lambda w: w.ledger.execute(ChangeProjectScope(
+            project_id=w.consumer, add=[], remove=[], defer=["test"], rationale="later",
+            decision_id=w.decision, impact={"cost": 0, "schedule_days": 0}), by=ALICE)),
     "decision of another program": (InvariantViolated, "decision_not_in_program",
-        lambda w: w.ledger.change_project_scope(
-        w.consumer, add=[], remove=[], defer=["test"], rationale="later", cost_impact=0,
-        schedule_impact_days=0, decision_id=w.other_decision, by=ALICE)),
+        lambda w: w.ledger.execute(ChangeProjectScope(
+            project_id=w.consumer, add=[], remove=[], defer=["test"], rationale="later",
+            decision_id=w.other_decision, impact={"cost": 0, "schedule_days": 0}), by=ALICE)),
     "dependency cycle": (InvariantViolated, "dependency_cycle",
-        lambda w: w.ledger.declare_dependency(
-            w.erp.program_id, provider_project_id=w.consumer, consumer_project_id=w.provider,
-            needed_by=date(2025, 9, 1), description="cycle", by=ALICE)),
-    "self dependency": (InvalidInput, None, lambda w: w.ledger.declare_dependency(
-        w.erp.program_id, provider_project_id=w.provider, consumer_project_id=w.provider,
-        needed_by=date(2025, 9, 1), description="self", by=ALICE)),
+        lambda w: w.ledger.execute(DeclareDependency(
+            program_id=w.erp.program_id, provider_project_id=w.consumer,
+            consumer_project_id=w.provider, needed_by=date(2025, 9, 1), description="cycle"),
+            by=ALICE)),
+    "self dependency": (InvalidInput, None, lambda w: w.ledger.execute(DeclareDependency(
+        program_id=w.erp.program_id, provider_project_id=w.provider,
+        consumer_project_id=w.provider, needed_by=date(2025, 9, 1), description="self"), by=ALICE)),
     "over capacity": (InvariantViolated, "capacity_exceeded",
-        lambda w: w.ledger.allocate_resource(w.resource, project_id=w.provider,
-                                             month="2025-06", amount=Decimal("0.5"), by=ALICE)),
+        lambda w: w.ledger.execute(AllocateResource(
+            resource_id=w.resource, project_id=w.provider, month="2025-06", amount=Decimal("0.5")),
+            by=ALICE)),
     "capacity below allocations": (InvariantViolated, "capacity_exceeded",
-        lambda w: w.ledger.change_resource_capacity(
-            w.resource, capacity_per_month=Decimal("0.5"), reason="cut", by=ALICE)),
-    "bad month": (InvalidInput, None, lambda w: w.ledger.allocate_resource(
-        w.resource, project_id=w.provider, month="June", amount=Decimal(1), by=ALICE)),
+        lambda w: w.ledger.execute(ChangeResourceCapacity(
+            resource_id=w.resource, capacity_per_month=Decimal("0.5"), reason="cut"), by=ALICE)),
     "target revision without governing decision": (InvariantViolated,
-        "decision_does_not_govern", lambda w: w.ledger.revise_benefit_target(
-            w.benefit, target_value=20, reason="x", decision_id=w.decision, by=ALICE)),
-    "assessing a closed risk": (InvariantViolated, "risk_closed", lambda w: w.ledger
-        .assess_risk(w.risk, likelihood=1, impact=1, rationale="x", by=ALICE)),
+        "decision_does_not_govern", lambda w: w.ledger.execute(ReviseBenefitTarget(
+            benefit_id=w.benefit, target_value=20, reason="x", decision_id=w.decision), by=ALICE)),
+    "assessing a closed risk": (InvariantViolated, "risk_closed", lambda w: w.ledger.execute(
+        AssessRisk(risk_id=w.risk, likelihood=1, impact=1, rationale="x"), by=ALICE)),
     "superseding a decision by itself": (InvariantViolated, "decision_supersession_invalid",
-        lambda w: w.ledger.supersede_decision(w.decision, by_decision_id=w.decision,
-                                              reason="x", by=ALICE)),
-    "unknown verdict": (InvalidInput, None, lambda w: w.ledger.review_decision_outcome(
-        w.decision, verdict="great", summary="x", by=ALICE)),
-    "stale If-Match": (PreconditionFailed, None, lambda w: w.ledger.change_dependency_status(
-        w.dependency, status="committed", reason="x", if_match=99, by=ALICE)),
+        lambda w: w.ledger.execute(SupersedeDecision(
+            decision_id=w.decision, by_decision_id=w.decision, reason="x"), by=ALICE)),
+    "stale If-Match": (PreconditionFailed, None, lambda w: w.ledger.execute(ChangeDependencyStatus(
+        dependency_id=w.dependency, status="committed", reason="x"), by=ALICE, if_match=99)),
 }
+
+
+# Input that the command value itself refuses, before anything runs: the domain's own checks
+# stay as a second line of defence (tests/domain), and the API answers 422 for the same body.
+REFUSED_BY_THE_VALUE: dict[str, tuple[str, Attempt]] = {
+    "blank name": ("name", lambda w: w.erp.project(" ")),
+    "bad month": ("month", lambda w: w.ledger.execute(AllocateResource(
+        resource_id=w.resource, project_id=w.provider, month="June", amount=Decimal(1)),
+        by=ALICE)),
+    "unknown verdict": ("verdict", lambda w: w.ledger.execute(ReviewDecisionOutcome(
+        decision_id=w.decision, verdict="great", summary="x"), by=ALICE)),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_BY_THE_VALUE))
+def test_a_command_value_refuses_bad_input_naming_the_field_and_nothing_is_written(
+        world: World, case: str) -> None:
+    field, attempt = REFUSED_BY_THE_VALUE[case]
+    before = _event_count(world.ledger)
+    with pytest.raises(ValidationError) as raised:
+        attempt(world)
+    assert [error["loc"] for error in raised.value.errors()] == [(field,)]
+    assert _event_count(world.ledger) == before
 
 
 def _event_count(ledger: ProgramLedger) -> int:
@@ -148,18 +180,19 @@ def test_rejected_command_raises_typed_error_and_writes_nothing(world: World, ca
 
 def test_closed_program_refuses_every_component_command(world: World) -> None:
     ledger = world.ledger
-    ledger.change_program_status(world.erp.program_id, status="cancelled", reason="stopped",
-                                 by=ALICE)
+    ledger.execute(ChangeProgramStatus(
+        program_id=world.erp.program_id, status="cancelled", reason="stopped"), by=ALICE)
     before = _event_count(ledger)
     attempts: list[Attempt] = [
         lambda w: w.erp.project("New"),
-        lambda w: w.ledger.change_dependency_status(w.dependency, status="met", reason="x",
-                                                    by=ALICE),
-        lambda w: w.ledger.measure_benefit(w.benefit, value=1, source="BI", by=ALICE),
-        lambda w: w.ledger.review_decision_outcome(w.decision, verdict="worse", summary="x",
-                                                   by=ALICE),
-        lambda w: w.ledger.change_program_status(w.erp.program_id, status="active",
-                                                 reason="x", by=ALICE),
+        lambda w: w.ledger.execute(ChangeDependencyStatus(
+            dependency_id=w.dependency, status="met", reason="x"), by=ALICE),
+        lambda w: w.ledger.execute(MeasureBenefit(
+            benefit_id=w.benefit, value=1, source="BI"), by=ALICE),
+        lambda w: w.ledger.execute(ReviewDecisionOutcome(
+            decision_id=w.decision, verdict="worse", summary="x"), by=ALICE),
+        lambda w: w.ledger.execute(ChangeProgramStatus(
+            program_id=w.erp.program_id, status="active", reason="x"), by=ALICE),
     ]
     for attempt in attempts:
         with pytest.raises((InvariantViolated, InvalidTransition)):

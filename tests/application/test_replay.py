@@ -9,6 +9,8 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.benefits import CorrectMeasurement, MeasureBenefit
+from ledger.application.commands.projects import ReportProjectStatus
 from ledger.domain.benefit import Benefit
 from ledger.domain.errors import NotFound
 from ledger.domain.program import Program
@@ -17,7 +19,8 @@ from tests.application.builders import ALICE, ProgramBuilder
 
 
 def _measure(erp: ProgramBuilder, benefit_id: UUID, value: float) -> int:
-    return erp.ledger.measure_benefit(benefit_id, value=value, source="BI", by=ALICE).position
+    return erp.ledger.execute(MeasureBenefit(
+        benefit_id=benefit_id, value=value, source="BI"), by=ALICE).position
 
 
 def test_aggregate_at_version_and_position(erp: ProgramBuilder) -> None:
@@ -62,10 +65,9 @@ def test_program_as_of_includes_only_components_known_then(erp: ProgramBuilder) 
 def test_long_streams_are_snapshotted_and_replay_equals_full_fold(erp: ProgramBuilder) -> None:
     project_id = erp.project("ERP implementation")
     for week in range(12):
-        erp.ledger.report_project_status(
-            project_id, overall="green", schedule="green", cost="green", scope="green",
-            resources="green", narrative=f"week {week}", by=ALICE,
-        )
+        erp.ledger.execute(ReportProjectStatus(
+            project_id=project_id, overall="green", schedule="green", cost="green", scope="green",
+            resources="green", narrative=f"week {week}"), by=ALICE)
     snapshots = erp.ledger.snapshots
     assert snapshots is not None
     assert [s.originator_version for s in snapshots.get(project_id)] == [5, 10]
@@ -108,12 +110,14 @@ def test_value_on_an_effective_date_as_known_at_a_position(erp: ProgramBuilder) 
     benefit_id = erp.benefit()
     march = datetime(2025, 3, 31, tzinfo=UTC)
     june = datetime(2025, 6, 30, tzinfo=UTC)
-    first = ledger.measure_benefit(benefit_id, value=44, source="BI", effective_at=march,
-                                   by=ALICE)
-    ledger.measure_benefit(benefit_id, value=41, source="BI", effective_at=june, by=ALICE)
+    first = ledger.execute(MeasureBenefit(
+        benefit_id=benefit_id, value=44, source="BI", effective_at=march), by=ALICE)
+    ledger.execute(MeasureBenefit(
+        benefit_id=benefit_id, value=41, source="BI", effective_at=june), by=ALICE)
     known_before_correction = ledger.head_position()
-    ledger.correct_measurement(benefit_id, UUID(first.extra["measurement_id"]), value=43,
-                               reason="Late invoices", by=ALICE)
+    ledger.execute(CorrectMeasurement(
+        benefit_id=benefit_id, measurement_id=UUID(first.extra["measurement_id"]), value=43,
+        reason="Late invoices"), by=ALICE)
     april = datetime(2025, 4, 30, tzinfo=UTC)
 
     def values(**kwargs: object) -> list[float]:

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.programs import AddProgramObjective
 from ledger.bootstrap import open_ledger
 from ledger.domain.errors import ConcurrencyConflict
 from ledger.domain.program import Program
@@ -18,7 +19,7 @@ from tests.application.builders import ALICE, ProgramBuilder
 def test_a_conflict_is_retried_with_fresh_state(erp: ProgramBuilder) -> None:
     ledger: ProgramLedger = erp.ledger
     stale = ledger.load(erp.program_id, Program)
-    ledger.add_program_objective(erp.program_id, objective="Lower TCO", by=ALICE)
+    ledger.execute(AddProgramObjective(program_id=erp.program_id, objective="Lower TCO"), by=ALICE)
     attempts: list[int] = []
 
     def command() -> list[Program]:
@@ -69,13 +70,15 @@ def test_a_write_lock_held_too_long_is_a_concurrency_conflict_and_writes_nothing
         with blocker.begin() as connection:
             connection.execute(sa.text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))
             with pytest.raises(ConcurrencyConflict, match="write lock"):
-                ledger.add_program_objective(erp.program_id, objective="Blocked", by=ALICE)
+                ledger.execute(AddProgramObjective(
+                    program_id=erp.program_id, objective="Blocked"), by=ALICE)
             # The same for any write transaction, e.g. an idempotent command's outer one.
             with pytest.raises(ConcurrencyConflict, match="write lock"), \
                     ledger.serialised_transaction():
                 pass
         assert ledger.head_position() == head
-        ledger.add_program_objective(erp.program_id, objective="Once free", by=ALICE)
+        ledger.execute(AddProgramObjective(
+            program_id=erp.program_id, objective="Once free"), by=ALICE)
         assert ledger.load(erp.program_id, Program).objectives[-1] == "Once free"
     finally:
         blocker.dispose()

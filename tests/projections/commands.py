@@ -17,6 +17,45 @@ from uuid import UUID
 from hypothesis import strategies as st
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.benefits import (
+    ChangeBenefitStatus,
+    CorrectMeasurement,
+    IdentifyBenefit,
+    MeasureBenefit,
+    ReviseBenefitTarget,
+    SetBenefitProfile,
+)
+from ledger.application.commands.decisions import (
+    RecordDecision,
+    ReviewDecisionOutcome,
+    SupersedeDecision,
+)
+from ledger.application.commands.dependencies import ChangeDependencyStatus, DeclareDependency
+from ledger.application.commands.programs import (
+    AddProgramObjective,
+    ChangeProgramStatus,
+    DefineProgram,
+)
+from ledger.application.commands.projects import (
+    AuthorizeProject,
+    ChangeProjectLifecycle,
+    ChangeProjectScope,
+    DeliverDeliverable,
+    ReportProjectStatus,
+)
+from ledger.application.commands.resources import (
+    AllocateResource,
+    ChangeResourceCapacity,
+    RegisterResource,
+    ReleaseAllocation,
+)
+from ledger.application.commands.risks import (
+    AssessRisk,
+    CloseRisk,
+    PlanRiskResponse,
+    RaiseRisk,
+    RecordRiskMaterialized,
+)
 from ledger.domain.errors import LedgerError
 from tests.projections.scenario import ALICE, options
 
@@ -34,12 +73,15 @@ class RandomProgram:
     def __init__(self, ledger: ProgramLedger) -> None:
         self.ledger = ledger
         self.code = f"P{uuid.uuid4().hex[:8]}".upper()
-        self.program = ledger.define_program(code=self.code, name=self.code, objectives=["o"],
-                                             sponsor="s", manager="m", by=ALICE).id
-        ledger.change_program_status(self.program, status="active", reason="go", by=ALICE)
+        self.program = ledger.execute(DefineProgram(
+            code=self.code, name=self.code, objectives=["o"], sponsor="s", manager="m"),
+            by=ALICE).id
+        ledger.execute(ChangeProgramStatus(
+            program_id=self.program, status="active", reason="go"), by=ALICE)
         self.projects = [self._project(n) for n in range(3)]
-        self.resource = ledger.register_resource(self.program, name="r", unit="FTE",
-                                                 capacity_per_month=Decimal(2), by=ALICE).id
+        self.resource = ledger.execute(RegisterResource(
+            program_id=self.program, name="r", unit="FTE", capacity_per_month=Decimal(2)),
+            by=ALICE).id
         self.benefits: list[UUID] = []
         self.risks: list[UUID] = []
         self.decisions: list[UUID] = []
@@ -51,8 +93,8 @@ class RandomProgram:
         self.raise_risk(0, 2, 3, False)
         self.declare(0, 1, 1, False)
         self.decide(0, 1, 1, True)
-        ledger.change_project_lifecycle(self.projects[0], status="in_progress", reason="go",
-                                        by=ALICE)
+        ledger.execute(ChangeProjectLifecycle(
+            project_id=self.projects[0], status="in_progress", reason="go"), by=ALICE)
         self.commands: list[Callable[[int, int, int, bool], object]] = [
             self.declare, self.report, self.allocate, self.release, self.measure, self.correct,
             self.revise, self.benefit_status, self.assess, self.respond, self.materialize,
@@ -74,136 +116,146 @@ class RandomProgram:
         return START + timedelta(days=7 * n)
 
     def _project(self, n: int) -> UUID:
-        return self.ledger.authorize_project(
-            self.program, name=f"p{n}", manager="m", planned_start=date(2025, 1, 1),
-            planned_finish=date(2026, 1, 1), by=ALICE,
-            deliverables=[{"key": "d", "name": "D", "due": date(2025, 6, 1)}]).id
+        return self.ledger.execute(AuthorizeProject(
+            program_id=self.program, name=f"p{n}", manager="m", planned_start=date(2025, 1, 1),
+            planned_finish=date(2026, 1, 1),
+            deliverables=[{"key": "d", "name": "D", "due": date(2025, 6, 1)}]), by=ALICE).id
 
     def declare(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.dependencies.append(self.ledger.declare_dependency(
-            self.program, provider_project_id=self.pick(self.projects, a),
+        self.dependencies.append(self.ledger.execute(DeclareDependency(
+            program_id=self.program, provider_project_id=self.pick(self.projects, a),
             consumer_project_id=self.pick(self.projects, b), needed_by=date(2025, 6, n),
-            description="d", provider_deliverable="d" if flag else None, by=ALICE).id)
+            description="d", provider_deliverable="d" if flag else None), by=ALICE).id)
 
     def report(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.report_project_status(
-            self.pick(self.projects, a), overall=RAG[n % 3], schedule=RAG[b % 3],
+        self.ledger.execute(ReportProjectStatus(
+            project_id=self.pick(self.projects, a), overall=RAG[n % 3], schedule=RAG[b % 3],
             cost="green", scope="green", resources="green", narrative="n",
-            reason="r" if flag else None, by=ALICE, effective_at=self.when(n))
+            reason="r" if flag else None, effective_at=self.when(n)), by=ALICE)
 
     def allocate(self, a: int, b: int, n: int, flag: bool) -> None:
         decision = self.pick(self.decisions, a) if flag and self.decisions else None
-        self.allocations.append(UUID(self.ledger.allocate_resource(
-            self.resource, project_id=self.pick(self.projects, a), month=f"2025-0{b + 1}",
-            amount=Decimal(n) / 2, decision_id=decision, by=ALICE).extra["allocation_id"]))
+        self.allocations.append(UUID(self.ledger.execute(AllocateResource(
+            resource_id=self.resource, project_id=self.pick(self.projects, a),
+            month=f"2025-0{b + 1}", amount=Decimal(n) / 2, decision_id=decision),
+            by=ALICE).extra["allocation_id"]))
 
     def release(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.release_allocation(self.resource, self.pick(self.allocations, a),
-                                       reason="r", by=ALICE)
+        self.ledger.execute(ReleaseAllocation(
+            resource_id=self.resource, allocation_id=self.pick(self.allocations, a), reason="r"),
+            by=ALICE)
 
     def measure(self, a: int, b: int, n: int, flag: bool) -> None:
         benefit = self.pick(self.benefits, a)
-        result = self.ledger.measure_benefit(benefit, value=float(n * 10 + b), source="BI",
-                                             by=ALICE, effective_at=self.when(b * n))
+        result = self.ledger.execute(MeasureBenefit(
+            benefit_id=benefit, value=float(n * 10 + b), source="BI",
+            effective_at=self.when(b * n)), by=ALICE)
         self.measurements.append((benefit, UUID(result.extra["measurement_id"])))
 
     def correct(self, a: int, b: int, n: int, flag: bool) -> None:
         if self.measurements:
             benefit, measurement = self.measurements[a % len(self.measurements)]
-            self.ledger.correct_measurement(benefit, measurement, value=float(n), reason="r",
-                                            by=ALICE)
+            self.ledger.execute(CorrectMeasurement(
+                benefit_id=benefit, measurement_id=measurement, value=float(n), reason="r"),
+                by=ALICE)
 
     def revise(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.revise_benefit_target(
-            self.pick(self.benefits, a), target_value=float(100 + n),
+        self.ledger.execute(ReviseBenefitTarget(
+            benefit_id=self.pick(self.benefits, a), target_value=float(100 + n),
             target_date=date(2027, b + 1, 1) if flag else None, reason="r",
-            decision_id=self.pick(self.decisions, b), by=ALICE)
+            decision_id=self.pick(self.decisions, b)), by=ALICE)
 
     def benefit_status(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.change_benefit_status(self.pick(self.benefits, a),
-                                          status=BENEFIT_STATES[b % 5], reason="r", by=ALICE)
+        self.ledger.execute(ChangeBenefitStatus(
+            benefit_id=self.pick(self.benefits, a), status=BENEFIT_STATES[b % 5], reason="r"),
+            by=ALICE)
 
     def assess(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.assess_risk(self.pick(self.risks, a), likelihood=n, impact=b + 1,
-                                rationale="r", by=ALICE, effective_at=self.when(n))
+        self.ledger.execute(AssessRisk(
+            risk_id=self.pick(self.risks, a), likelihood=n, impact=b + 1, rationale="r",
+            effective_at=self.when(n)), by=ALICE)
 
     def respond(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.plan_risk_response(self.pick(self.risks, a),
-                                       strategy=("avoid", "reduce", "accept", "bogus")[b],
-                                       actions=["a"] if flag else [], by=ALICE)
+        self.ledger.execute(PlanRiskResponse(
+            risk_id=self.pick(self.risks, a), strategy=("avoid", "reduce", "accept", "bogus")[b],
+            actions=["a"] if flag else []), by=ALICE)
 
     def materialize(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.record_risk_materialized(self.pick(self.risks, a), description="d",
-                                             impact="i", by=ALICE)
+        self.ledger.execute(RecordRiskMaterialized(
+            risk_id=self.pick(self.risks, a), description="d", impact="i"), by=ALICE)
 
     def close_risk(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.close_risk(self.pick(self.risks, a), reason="r", by=ALICE)
+        self.ledger.execute(CloseRisk(risk_id=self.pick(self.risks, a), reason="r"), by=ALICE)
 
     def lifecycle(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.change_project_lifecycle(self.pick(self.projects, a),
-                                             status=PROJECT_STATES[b], reason="r", by=ALICE)
+        self.ledger.execute(ChangeProjectLifecycle(
+            project_id=self.pick(self.projects, a), status=PROJECT_STATES[b], reason="r"),
+            by=ALICE)
 
     def scope(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.change_project_scope(
-            self.pick(self.projects, a), remove=[], defer=["d"] if flag else [],
+        self.ledger.execute(ChangeProjectScope(
+            project_id=self.pick(self.projects, a), remove=[], defer=["d"] if flag else [],
             add=[{"key": f"k{n}{b}", "name": "K", "due": date(2026, 1, 1)}], rationale="r",
-            cost_impact=n, schedule_impact_days=b, by=ALICE,
-            decision_id=self.pick(self.decisions, b) if self.decisions else None)
+            decision_id=self.pick(self.decisions, b) if self.decisions else None,
+            impact={"cost": n, "schedule_days": b}), by=ALICE)
 
     def deliver(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.deliver(self.pick(self.projects, a), "d" if flag else f"k{n}{b}", by=ALICE)
+        self.ledger.execute(DeliverDeliverable(
+            project_id=self.pick(self.projects, a), key="d" if flag else f"k{n}{b}"), by=ALICE)
 
     def decide(self, a: int, b: int, n: int, flag: bool) -> None:
-        affects = {"project": [self.pick(self.projects, a)], "resource": [self.resource],
-                   "benefit": self.benefits[:b]}
-        self.decisions.append(self.ledger.record_decision(
-            self.program, title=f"t{n}", question="q", forum="f", authority="a",
+        affects = {"project_ids": [self.pick(self.projects, a)], "resource_ids": [self.resource],
+                   "benefit_ids": self.benefits[:b]}
+        self.decisions.append(self.ledger.execute(RecordDecision(
+            program_id=self.program, title=f"t{n}", question="q", forum="f", authority="a",
             options=options(), chosen_option="defer" if flag else "keep", rationale="r",
-            tradeoffs="t", affects=affects, by=ALICE, effective_at=self.when(n)).id)
+            tradeoffs="t", affects=affects, effective_at=self.when(n)), by=ALICE).id)
 
     def supersede(self, a: int, b: int, n: int, flag: bool) -> None:
         later = self.decisions[-1] if flag and self.decisions else self.pick(self.decisions, b)
-        self.ledger.supersede_decision(self.pick(self.decisions, a), by_decision_id=later,
-                                       reason="r", by=ALICE)
+        self.ledger.execute(SupersedeDecision(
+            decision_id=self.pick(self.decisions, a), by_decision_id=later, reason="r"), by=ALICE)
 
     def review(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.review_decision_outcome(
-            self.pick(self.decisions, a), verdict=("as_expected", "better", "worse", "x")[b],
-            summary="s", by=ALICE)
+        self.ledger.execute(ReviewDecisionOutcome(
+            decision_id=self.pick(self.decisions, a),
+            verdict=("as_expected", "better", "worse", "x")[b], summary="s"), by=ALICE)
 
     def capacity(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.change_resource_capacity(
-            self.resource, capacity_per_month=Decimal(n) / 2, reason="r", by=ALICE,
-            decision_id=self.pick(self.decisions, a) if flag and self.decisions else None)
+        self.ledger.execute(ChangeResourceCapacity(
+            resource_id=self.resource, capacity_per_month=Decimal(n) / 2, reason="r",
+            decision_id=self.pick(self.decisions, a) if flag and self.decisions else None),
+            by=ALICE)
 
     def dependency_status(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.change_dependency_status(self.pick(self.dependencies, a),
-                                             status=DEPENDENCY_STATES[b + (2 if flag else 0)],
-                                             reason="r", by=ALICE)
+        self.ledger.execute(ChangeDependencyStatus(
+            dependency_id=self.pick(self.dependencies, a),
+            status=DEPENDENCY_STATES[b + (2 if flag else 0)], reason="r"), by=ALICE)
 
     def program_status(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.change_program_status(self.program, status=("on_hold", "active")[b % 2],
-                                          reason="r", by=ALICE)
+        self.ledger.execute(ChangeProgramStatus(
+            program_id=self.program, status=("on_hold", "active")[b % 2], reason="r"), by=ALICE)
 
     def objective(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.ledger.add_program_objective(self.program, objective=f"o{n}", by=ALICE)
+        self.ledger.execute(AddProgramObjective(
+            program_id=self.program, objective=f"o{n}"), by=ALICE)
 
     def raise_risk(self, a: int, b: int, n: int, flag: bool) -> None:
-        self.risks.append(self.ledger.raise_risk(
-            self.program, title=f"r{n}", description="", category="c", likelihood=n,
+        self.risks.append(self.ledger.execute(RaiseRisk(
+            program_id=self.program, title=f"r{n}", description="", category="c", likelihood=n,
             impact=b + 1, owner="o", affected_project_ids=[self.pick(self.projects, a)],
-            proximity="", by=ALICE).id)
+            proximity=""), by=ALICE).id)
 
     def identify(self, a: int, b: int, n: int, flag: bool) -> None:
-        benefit = self.ledger.identify_benefit(
-            self.program, name=f"b{n}", description="", kpi="k", unit="u",
-            direction="increase", owner="o", dis_benefit=flag, by=ALICE).id
+        benefit = self.ledger.execute(IdentifyBenefit(
+            program_id=self.program, name=f"b{n}", description="", kpi="k", unit="u",
+            direction="increase", owner="o", dis_benefit=flag), by=ALICE).id
         self.benefits.append(benefit)
         if b:
-            self.ledger.set_benefit_profile(
-                benefit, baseline_value=10, baseline_date=date(2025, 1, 1),
+            self.ledger.execute(SetBenefitProfile(
+                benefit_id=benefit, baseline_value=10, baseline_date=date(2025, 1, 1),
                 target_value=10 + 10 * b, target_date=date(2026, 1, 1),
-                contributing_project_ids=[], measurement_method="m", by=ALICE)
+                contributing_project_ids=[], measurement_method="m"), by=ALICE)
 
 
 STEPS = st.lists(st.tuples(st.integers(0, 23), st.integers(0, 3), st.integers(0, 3),

@@ -13,6 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.programs import AddProgramObjective
+from ledger.application.commands.resources import AllocateResource
 from ledger.projections.projector import Projector
 from ledger.projections.rebuild import rebuild
 from ledger.projections.timeline import timeline
@@ -31,10 +33,11 @@ def write_backlog(ledger: ProgramLedger, rounds: int) -> int:
     program = RandomProgram(ledger)
     with ledger.serialised_transaction():  # many commands, one commit: a fast set-up
         for n in range(rounds):
-            ledger.add_program_objective(program.program, objective=f"o{n}", by=ALICE)
-            ledger.allocate_resource(program.resource, project_id=program.projects[n % 3],
-                                     month=f"2025-{n % 12 + 1:02d}", amount=Decimal("0.01"),
-                                     by=ALICE)
+            ledger.execute(AddProgramObjective(
+                program_id=program.program, objective=f"o{n}"), by=ALICE)
+            ledger.execute(AllocateResource(
+                resource_id=program.resource, project_id=program.projects[n % 3],
+                month=f"2025-{n % 12 + 1:02d}", amount=Decimal("0.01")), by=ALICE)
             program.report(n, n, n % 5 + 1, True)
     return ledger.recorder.max_notification_id() or 0
 

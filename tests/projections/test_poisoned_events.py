@@ -27,6 +27,9 @@ from sqlalchemy.engine import Connection
 import ledger.projections.projector as projector_module
 from ledger.access.tokens import issue_token
 from ledger.application import ProgramLedger
+from ledger.application.commands.benefits import MeasureBenefit
+from ledger.application.commands.programs import AddProgramObjective
+from ledger.application.commands.risks import AssessRisk
 from ledger.domain.benefit import Benefit
 from ledger.domain.risk import Risk
 from ledger.projections.benefits import benefits, get_benefit
@@ -83,7 +86,8 @@ def poison(ledger: ProgramLedger, like: int, **changes: Any) -> int:
 def write_poisoned_log(ledger: ProgramLedger) -> PoisonedLog:
     a, b = RandomProgram(ledger), RandomProgram(ledger)
     benefit = a.benefits[0]
-    ledger.measure_benefit(benefit, value=40, source="BI", by=ALICE, effective_at=at(3, 1))
+    ledger.execute(MeasureBenefit(
+        benefit_id=benefit, value=40, source="BI", effective_at=at(3, 1)), by=ALICE)
     version = ledger.repository.get(benefit).version
     nan_at = poison(ledger, position_of(ledger, Benefit.BenefitMeasured, benefit),
                     value=float("nan"), measurement_id=uuid4(), originator_version=version + 1,
@@ -92,11 +96,12 @@ def write_poisoned_log(ledger: ProgramLedger) -> PoisonedLog:
     nul_at = poison(ledger, position_of(ledger, Risk.RiskRaised, a.risks[0]),
                     originator_id=nul_risk, originator_version=1, title="Data\x00quality")
     # Good events after the poison: the same entity, the same program, another program.
-    after = ledger.measure_benefit(benefit, value=30, source="BI", by=ALICE,
-                                   effective_at=at(5, 1)).position
-    ledger.assess_risk(a.risks[0], likelihood=5, impact=5, rationale="worse", by=ALICE)
-    ledger.add_program_objective(b.program, objective="later", by=ALICE)
-    ledger.measure_benefit(b.benefits[0], value=5, source="BI", by=ALICE)
+    after = ledger.execute(MeasureBenefit(
+        benefit_id=benefit, value=30, source="BI", effective_at=at(5, 1)), by=ALICE).position
+    ledger.execute(AssessRisk(
+        risk_id=a.risks[0], likelihood=5, impact=5, rationale="worse"), by=ALICE)
+    ledger.execute(AddProgramObjective(program_id=b.program, objective="later"), by=ALICE)
+    ledger.execute(MeasureBenefit(benefit_id=b.benefits[0], value=5, source="BI"), by=ALICE)
     return PoisonedLog(a, b, benefit, nan_at, nul_risk, nul_at, after)
 
 
@@ -284,7 +289,7 @@ def test_an_undecodable_event_is_recorded_for_every_model(ledger: ProgramLedger,
     gone = uuid4()
     (position,) = ledger.recorder.insert_events([dataclasses.replace(
         stored, originator_id=gone, topic="ledger.domain.gone:Gone.Created")]) or ()
-    ledger.add_program_objective(program.program, objective="after", by=ALICE)
+    ledger.execute(AddProgramObjective(program_id=program.program, objective="after"), by=ALICE)
     project.catch_up()
     (failure,) = failures_of(engine)
     assert (failure.position, failure.read_model, failure.entity_id) == (position, "*", str(gone))

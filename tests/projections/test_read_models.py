@@ -9,6 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.projects import ReportProjectStatus
+from ledger.application.commands.resources import ReleaseAllocation
 from ledger.projections import dependencies, projects, resources
 from ledger.projections.projector import Projector
 from ledger.projections.summary import HIGH_EXPOSURE, get_program, list_programs
@@ -50,10 +52,9 @@ def test_program_summary_has_the_header_and_every_rollup(engine: sa.Engine,
 
 def test_program_summary_follows_new_reports(ledger: ProgramLedger, engine: sa.Engine,
                                              project: Projector, history: History) -> None:
-    ledger.report_project_status(history.ids["ERP"], overall="red", schedule="red",
-                                 cost="green", scope="green", resources="green",
-                                 narrative="late", reason="vendor", by=BOB,
-                                 effective_at=at(5, 1))
+    ledger.execute(ReportProjectStatus(
+        project_id=history.ids["ERP"], overall="red", schedule="red", cost="green", scope="green",
+        resources="green", narrative="late", reason="vendor", effective_at=at(5, 1)), by=BOB)
     project.catch_up()
     with engine.connect() as connection:
         assert get_program(connection, history.ids["program"]).rollups.worst_health == "red"
@@ -114,10 +115,10 @@ def test_dependency_has_status_and_flags_derived_at_query_time(
     assert after.needed_by_passed is True
     # Withdrawn: nobody waits any more, so the date cannot pass.
     assert (withdrawn.status, withdrawn.needed_by_passed) == ("withdrawn", False)
-    ledger.report_project_status(ids["Data migration"], overall="red", schedule="red",
-                                 cost="green", scope="green", resources="green",
-                                 narrative="stuck", reason="vendor", by=BOB,
-                                 effective_at=at(5, 2))
+    ledger.execute(ReportProjectStatus(
+        project_id=ids["Data migration"], overall="red", schedule="red", cost="green",
+        scope="green", resources="green", narrative="stuck", reason="vendor",
+        effective_at=at(5, 2)), by=BOB)
     project.catch_up()
     with engine.connect() as connection:
         listed = dependencies.list_dependencies(connection, ids["program"], date(2025, 5, 1))
@@ -160,8 +161,9 @@ def test_resource_has_capacity_allocations_and_over_allocation_by_month(
 def test_released_allocations_leave_the_month(ledger: ProgramLedger, engine: sa.Engine,
                                               project: Projector, history: History) -> None:
     ids = history.ids
-    ledger.release_allocation(ids["resource"], history.extra("a1", "allocation_id"),
-                              reason="ERP waits", by=BOB)
+    ledger.execute(ReleaseAllocation(
+        resource_id=ids["resource"], allocation_id=history.extra("a1", "allocation_id"),
+        reason="ERP waits"), by=BOB)
     project.catch_up()
     with engine.connect() as connection:
         resource = resources.get_resource(connection, ids["resource"])

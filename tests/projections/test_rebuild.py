@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.programs import DefineProgram
 from ledger.domain.errors import ConcurrencyConflict
 from ledger.projections.projector import Projector
 from ledger.projections.rebuild import SUFFIX, rebuild
@@ -67,8 +68,9 @@ def test_rebuild_keeps_answering_from_the_live_tables_until_the_switch(
             codes = [p.code for p in list_programs(connection).items]
         seen.append((done, total, codes, dump(engine) == before))
         if not late:
-            late.append(ledger.define_program(code="LATE", name="Late", objectives=[],
-                                              sponsor="s", manager="m", by=ALICE).position)
+            late.append(ledger.execute(DefineProgram(
+                code="LATE", name="Late", objectives=[], sponsor="s", manager="m"),
+                by=ALICE).position)
 
     result = rebuild(ledger, engine, batch_size=4, progress=progress)
     assert late and result.position == result.events == late[0]  # what arrived meanwhile

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.programs import AddProgramObjective
 from ledger.db import open_engine
 from ledger.projections.decisions import reviews
 from ledger.projections.doorbell import Doorbell
@@ -64,8 +65,8 @@ def test_runner_catches_up_then_follows_and_wait_for_answers(
     before = ledger.recorder.max_notification_id() or 0
     runner = runners()
     assert runner.wait_for(before, timeout=10) is True  # catch-up, in batches of 7
-    position = ledger.add_program_objective(program.program, objective="later",
-                                            by=ALICE).position
+    position = ledger.execute(AddProgramObjective(
+        program_id=program.program, objective="later"), by=ALICE).position
     assert runner.wait_for(position, timeout=10) is True
     assert current_position(engine) >= position
     started = time.monotonic()
@@ -143,7 +144,8 @@ def test_listen_notify_wakes_the_runner_without_waiting_for_the_poll(
     runner = runners(projection_poll_seconds=60)
     assert runner.caught_up.wait(10)
     program = RandomProgram(ledger)
-    position = ledger.add_program_objective(program.program, objective="o", by=ALICE).position
+    position = ledger.execute(AddProgramObjective(
+        program_id=program.program, objective="o"), by=ALICE).position
     # wait_for_position only reads the tracking table: nothing pokes the runner in-process.
     assert wait_for_position(engine, position, timeout=10) is True
     started = time.monotonic()
@@ -170,7 +172,8 @@ def test_a_second_runner_stands_by_while_the_first_holds_the_lock(
 
     first.stop()  # its session ends, so the lock is free: the second takes over
     assert eventually(lambda: second.is_leader)
-    later = ledger.add_program_objective(program.program, objective="o", by=ALICE).position
+    later = ledger.execute(AddProgramObjective(
+        program_id=program.program, objective="o"), by=ALICE).position
     assert second.wait_for(later, timeout=10) is True
     assert (first.applied_events, second.applied_events) == (head, later - head)
 

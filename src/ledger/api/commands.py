@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Annotated
-from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, Header, Request
@@ -18,12 +17,10 @@ from ledger.access.tokens import Principal
 from ledger.api.deps import IF_MATCH, PrincipalDep, parse_if_match
 from ledger.api.schemas.commands import Accepted
 from ledger.application import CommandResult
+from ledger.application.commands.base import Command
 from ledger.domain.base import Provenance
 from ledger.domain.errors import ConcurrencyConflict, InvalidInput
 from ledger.services import Services, ServicesDep
-
-Action = Callable[[Provenance, int | None], CommandResult]  # (actor, If-Match) → result
-Creation = Callable[[Provenance], CommandResult]
 
 
 class CommandRunner:
@@ -37,46 +34,32 @@ class CommandRunner:
         self.body = body
         self.idempotency_key = idempotency_key
         self.if_match_header = if_match  # read once the body is valid and scope allows it
-        self.if_match: int | None = None
 
-    def for_program(self, program_id: UUID, action: Action, status: int = 201) -> JSONResponse:
-        """Run ``action`` as the caller, if their scope allows it (``command_runner`` has
-        checked their role already)."""
+    def run(self, command: Command) -> JSONResponse:
+        """Run ``command`` as the caller, if their scope allows it (``command_runner`` has
+        checked their role already). A component's id outside the token's scope is refused
+        alike whether or not it exists."""
+        ledger = self.services.ledger
+        program_id = command.named_program() or component_program(
+            self.principal, ledger.program_of, command.subject_id)
         require_program(self.principal, program_id)
         by = Provenance(actor=self.principal.id,
                         correlation_id=getattr(self.request.state, "request_id", None))
-        self.if_match = parse_if_match(self.if_match_header)
-        if self.idempotency_key is None:
-            response = self._respond(action(by, self.if_match), status)
-        else:
-            response = self._idempotent(action, by, status)
+        if_match = parse_if_match(self.if_match_header)
+
+        def action() -> CommandResult:
+            return ledger.execute(command, by, if_match)
+
+        response = self._idempotent(action) if self.idempotency_key else self._respond(action())
         self.services.recorded()
         return response
 
-    def create(self, program_id: UUID, action: Creation) -> JSONResponse:
-        """As ``for_program``, for a command that creates an aggregate: there is no version
-        yet for If-Match to name, and ignoring the header would let a client believe the
-        precondition was checked."""
-        require_program(self.principal, program_id)
-        if parse_if_match(self.if_match_header) is not None:
-            raise InvalidInput("If-Match", "this command creates something new; there is "
-                                           "no version to match, so leave If-Match out")
-        return self.for_program(program_id, lambda by, _: action(by))
-
-    def for_component(self, aggregate_id: UUID, action: Action,
-                      status: int = 201) -> JSONResponse:
-        """As ``for_program``, for a command addressed to one of a program's components; an
-        id outside the token's scope is refused alike whether or not it exists."""
-        program_id = component_program(self.principal, self.services.ledger.program_of,
-                                       aggregate_id)
-        return self.for_program(program_id, action, status)
-
-    def _respond(self, result: CommandResult, status: int) -> JSONResponse:
+    def _respond(self, result: CommandResult) -> JSONResponse:
         body = Accepted(id=result.id, version=result.version, position=result.position,
                         **result.extra).model_dump(mode="json", exclude_none=True)
-        return JSONResponse(body, status_code=status, headers={"ETag": f'"{result.version}"'})
+        return JSONResponse(body, status_code=201, headers={"ETag": f'"{result.version}"'})
 
-    def _idempotent(self, action: Action, by: Provenance, status: int) -> JSONResponse:
+    def _idempotent(self, action: Callable[[], CommandResult]) -> JSONResponse:
         """The key is looked up and stored in the command's own transaction, under the write
         lock, so two identical requests racing each other still run the command once."""
         assert self.idempotency_key is not None
@@ -87,7 +70,7 @@ class CommandRunner:
             with ledger.serialised_transaction() as session:
                 stored = idempotency.find(session, self.principal.id, self.idempotency_key)
                 if stored is None:
-                    response = self._respond(action(by, self.if_match), status)
+                    response = self._respond(action())
                     idempotency.remember(session, self.principal.id, self.idempotency_key,
                                          idempotency.StoredResponse(
                                              fingerprint, response.status_code,

@@ -1,28 +1,14 @@
-"""ProgramLedger: the application service, one method per command of the HTTP contract."""
+"""ProgramLedger: the application service. Commands run through ``execute``; the queries
+(reports, replay, reviews) are methods of their own."""
 
 from __future__ import annotations
 
-from ledger.application.benefits import BenefitCommands
-from ledger.application.decisions import DecisionCommands
-from ledger.application.dependencies import DependencyCommands
-from ledger.application.programs import ProgramCommands
-from ledger.application.projects import ProjectCommands
+from ledger.application.execution import Executor
 from ledger.application.reports import Reports
-from ledger.application.resources import ResourceCommands
-from ledger.application.risks import RiskCommands
 from ledger.settings import APPLICATION_NAME
 
 
-class ProgramLedger(
-    ProgramCommands,
-    ProjectCommands,
-    DependencyCommands,
-    ResourceCommands,
-    BenefitCommands,
-    RiskCommands,
-    DecisionCommands,
-    Reports,
-):
+class ProgramLedger(Executor, Reports):
     """Records every fact about programs as immutable events, and replays them."""
 
     name = APPLICATION_NAME

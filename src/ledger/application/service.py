@@ -143,10 +143,10 @@ class LedgerService(Application[UUID]):
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, cls):
-            raise NotFound(f"no {_kind(cls)} with id {aggregate_id}")
+            raise NotFound(f"no {kind_of(cls)} with id {aggregate_id}")
         if if_match is not None and aggregate.version != if_match:
             raise PreconditionFailed(
-                f"{_kind(cls)} {aggregate_id} is at version {aggregate.version}, not {if_match}; "
+                f"{kind_of(cls)} {aggregate_id} is at version {aggregate.version}, not {if_match}; "
                 "read it again and retry with the current version"
             )
         return aggregate
@@ -208,7 +208,7 @@ class LedgerService(Application[UUID]):
                 if cache is not None:
                     cache.put(aggregate_id, state)
             if not isinstance(state, cls):
-                raise NotFound(f"no {_kind(cls)} with id {aggregate_id}")
+                raise NotFound(f"no {kind_of(cls)} with id {aggregate_id}")
             states.append(state)
         return states
 
@@ -231,5 +231,6 @@ class LedgerService(Application[UUID]):
 
 
 
-def _kind(cls: type[Any]) -> str:
+def kind_of(cls: type[Any]) -> str:
+    """What the program's register and the error messages call an aggregate class."""
     return "resource" if cls is SharedResource else cls.__name__.lower()

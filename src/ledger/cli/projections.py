@@ -19,17 +19,14 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ledger.audit.keys import load_or_create_signing_key
-from ledger.bootstrap import checkpoint_scheduler, open_read_engine
+from ledger.bootstrap import open_read_engine, run_projector_process
 from ledger.cli.session import open_cli_ledger
 from ledger.db import READ_ONLY
 from ledger.projections.failures import Failure, live_failures
-from ledger.projections.foreground import run_in_foreground
 from ledger.projections.projector import head_of
 from ledger.projections.rebuild import REBUILD_BATCH
 from ledger.projections.rebuild import rebuild as rebuild_read_models
 from ledger.projections.rebuild import retry_failures as retry_read_model_failures
-from ledger.projections.runner import ProjectionRunner
 from ledger.projections.status import projection_statuses
 from ledger.settings import Settings
 
@@ -141,18 +138,6 @@ def _progress() -> Progress:
 
 
 def projector() -> None:
-    """Keep the read models current in the foreground until Ctrl-C (or SIGTERM)."""
-    settings = Settings()
-    with open_cli_ledger(settings) as ledger:
-        engine = open_read_engine(settings)
-        # The projector process also signs the automatic audit checkpoints.
-        checkpoints = checkpoint_scheduler(
-            settings, load_or_create_signing_key(settings.resolved_signing_key_path))
-        checkpoints.start()
-        try:
-            console.print(f"projector following a log of {head_of(ledger):,} events; "
-                          "Ctrl-C stops it")
-            run_in_foreground(ProjectionRunner(ledger, engine, settings))
-        finally:
-            checkpoints.stop()
-            engine.dispose()
+    """Keep the read models current in the foreground until Ctrl-C (or SIGTERM), and sign
+    the automatic audit checkpoints."""
+    run_projector_process(Settings(), announce=console.print)

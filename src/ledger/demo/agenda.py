@@ -12,6 +12,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.resources import AllocateResource
 from ledger.domain.base import Provenance
 
 PMO = Provenance("tom.becker")
@@ -50,9 +51,9 @@ def allocate(story: Story, project: str, month: str, amount: str, when: datetime
     """Schedule an allocation of SAP specialists to a project for a month."""
     def record() -> None:
         assert story.resource_id is not None
-        story.ledger.allocate_resource(
-            story.resource_id, project_id=story.projects[project], month=month,
-            amount=Decimal(amount), by=PMO, effective_at=when,
-            decision_id=story.decisions[decision] if decision else None)
+        story.ledger.execute(AllocateResource(
+            resource_id=story.resource_id, project_id=story.projects[project], month=month,
+            amount=Decimal(amount), effective_at=when,
+            decision_id=story.decisions[decision] if decision else None), by=PMO)
 
     story.at(when, record)

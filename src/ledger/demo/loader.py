@@ -14,6 +14,17 @@ from __future__ import annotations
 from datetime import date
 
 from ledger.application import ProgramLedger
+from ledger.application.commands.benefits import (
+    ChangeBenefitStatus,
+    IdentifyBenefit,
+    SetBenefitProfile,
+)
+from ledger.application.commands.programs import ChangeProgramStatus, DefineProgram
+from ledger.application.commands.projects import (
+    AuthorizeProject,
+    ChangeProjectLifecycle,
+    ReportProjectStatus,
+)
 from ledger.demo.agenda import PMO, Story
 from ledger.demo.calendar import STORY_START, month_ends, on
 from ledger.demo.governance import schedule_governance
@@ -31,13 +42,13 @@ def load_demo(ledger: ProgramLedger) -> Story | None:
     if ledger.exists(program_id):
         return None
     story = Story(ledger, program_id)
-    story.at(on(2025, 5, 5), lambda: ledger.define_program(
-        code=DEMO_PROGRAM_CODE, name=str(PROGRAM["name"]),
-        objectives=list(PROGRAM["objectives"]), sponsor=str(PROGRAM["sponsor"]),
-        manager=str(PROGRAM["manager"]), by=PMO, effective_at=on(2025, 5, 5)))
-    story.at(on(2025, 5, 6), lambda: ledger.change_program_status(
-        program_id, status="active", reason="Business case approved",
-        by=Provenance("maria.keller"), effective_at=on(2025, 5, 6)))
+    story.at(on(2025, 5, 5), lambda: ledger.execute(DefineProgram(
+        code=DEMO_PROGRAM_CODE, name=str(PROGRAM["name"]), objectives=list(PROGRAM["objectives"]),
+        sponsor=str(PROGRAM["sponsor"]), manager=str(PROGRAM["manager"]),
+        effective_at=on(2025, 5, 5)), by=PMO))
+    story.at(on(2025, 5, 6), lambda: ledger.execute(ChangeProgramStatus(
+        program_id=program_id, status="active", reason="Business case approved",
+        effective_at=on(2025, 5, 6)), by=Provenance("maria.keller")))
     _authorize_projects(story)
     _identify_benefits(story)
     schedule_governance(story)
@@ -52,19 +63,18 @@ def _authorize_projects(story: Story) -> None:
         def authorize(name: str = name, manager: str = manager, start: date = start,
                       finish: date = finish, items: list[tuple[str, str, date]] = deliverables
                       ) -> None:
-            story.projects[name] = story.ledger.authorize_project(
-                story.program_id, name=name, manager=manager, planned_start=start,
+            story.projects[name] = story.ledger.execute(AuthorizeProject(
+                program_id=story.program_id, name=name, manager=manager, planned_start=start,
                 planned_finish=finish,
                 deliverables=[{"key": k, "name": n, "due": due} for k, n, due in items],
-                by=PMO, effective_at=on(2025, 5, 12), reason="Authorised in the business case",
-            ).id
+                effective_at=on(2025, 5, 12), reason="Authorised in the business case"), by=PMO).id
 
         story.at(on(2025, 5, 12), authorize)
         kick_off = on(start.year, start.month, start.day)
         story.at(kick_off, lambda name=name, manager=manager, kick_off=kick_off:
-                 story.ledger.change_project_lifecycle(
-                     story.projects[name], status="in_progress", reason="Kick-off held",
-                     by=Provenance(manager), effective_at=kick_off))
+                 story.ledger.execute(ChangeProjectLifecycle(
+                     project_id=story.projects[name], status="in_progress", reason="Kick-off held",
+                     effective_at=kick_off), by=Provenance(manager)))
 
 
 def _identify_benefits(story: Story) -> None:
@@ -78,21 +88,20 @@ BenefitSpec = tuple[str, str, str, str, str, float, float, date]
 def _identify(story: Story, name: str, spec: BenefitSpec) -> None:
     description, kpi, unit, direction, owner, baseline, target, target_date = spec
     ledger = story.ledger
-    benefit_id = ledger.identify_benefit(
-        story.program_id, name=name, description=description, kpi=kpi, unit=unit,
-        direction=direction, owner=owner, dis_benefit=False,
-        by=PMO, effective_at=on(2025, 5, 20),
-    ).id
-    ledger.set_benefit_profile(
-        benefit_id, baseline_value=baseline, baseline_date=STORY_START,
+    benefit_id = ledger.execute(IdentifyBenefit(
+        program_id=story.program_id, name=name, description=description, kpi=kpi, unit=unit,
+        direction=direction, owner=owner, dis_benefit=False, effective_at=on(2025, 5, 20)),
+        by=PMO).id
+    ledger.execute(SetBenefitProfile(
+        benefit_id=benefit_id, baseline_value=baseline, baseline_date=STORY_START,
         target_value=target, target_date=target_date,
         contributing_project_ids=[story.projects["ERP implementation"],
                                   story.projects["Business process optimisation"]],
         measurement_method="Monthly extract from the finance data warehouse",
-        by=PMO, effective_at=on(2025, 5, 21),
-    )
-    ledger.change_benefit_status(benefit_id, status="planned", reason="Profile agreed with owner",
-                                 by=PMO, effective_at=on(2025, 5, 22))
+        effective_at=on(2025, 5, 21)), by=PMO)
+    ledger.execute(ChangeBenefitStatus(
+        benefit_id=benefit_id, status="planned", reason="Profile agreed with owner",
+        effective_at=on(2025, 5, 22)), by=PMO)
     story.benefits[name] = benefit_id
 
 
@@ -104,17 +113,17 @@ def _report_health(story: Story) -> None:
         for moment, letter in zip(month_ends(first, len(letters)), letters, strict=True):
             overall = RAG[letter]
             story.at(moment, lambda name=name, manager=manager, moment=moment, letter=letter,
-                     overall=overall: story.ledger.report_project_status(
-                story.projects[name], overall=overall, schedule=overall,
-                cost="green" if letter != "R" else "amber", scope="green",
-                resources=overall, narrative=f"{moment:%B %Y} report",
-                reason=HEALTH_REASONS.get((name, letter)), by=Provenance(manager),
-                effective_at=moment))
+                     overall=overall: story.ledger.execute(ReportProjectStatus(
+                         project_id=story.projects[name], overall=overall, schedule=overall,
+                         cost="green" if letter != "R" else "amber", scope="green",
+                         resources=overall, narrative=f"{moment:%B %Y} report",
+                         reason=HEALTH_REASONS.get((name, letter)), effective_at=moment),
+                         by=Provenance(manager)))
 
 
 def _close_out(story: Story) -> None:
     for name, when in (("Business process optimisation", on(2026, 6, 30, 17)),
                        ("Data migration", on(2026, 7, 31, 17))):
-        story.at(when, lambda name=name, when=when: story.ledger.change_project_lifecycle(
-            story.projects[name], status="completed", reason="Deliverables accepted",
-            by=PMO, effective_at=when))
+        story.at(when, lambda name=name, when=when: story.ledger.execute(ChangeProjectLifecycle(
+            project_id=story.projects[name], status="completed", reason="Deliverables accepted",
+            effective_at=when), by=PMO))

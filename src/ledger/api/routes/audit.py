@@ -31,8 +31,8 @@ from ledger.api.schemas.audit import (
     PublicKeyOut,
     VerifyOut,
 )
-from ledger.api.schemas.strict import LINE
-from ledger.api.schemas.times import IsoDatetime
+from ledger.application.commands.fields import LINE
+from ledger.application.commands.times import IsoDatetime
 from ledger.audit.checkpoints import (
     checkpoint_or_latest,
     create_checkpoint,

@@ -14,14 +14,21 @@ from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import Accepted
-from ledger.api.schemas.decisions import RecordDecision, ReviewOutcome, Supersede
 from ledger.api.schemas.governance import (
     BenefitRealization,
     DecisionOutcomeOut,
     DecisionReviewOut,
     StatusJump,
 )
-from ledger.api.schemas.times import IsoDatetime
+from ledger.application.commands.decisions import (
+    NewDecision,
+    RecordDecision,
+    ReviewDecisionOutcome,
+    ReviewOutcome,
+    Supersede,
+    SupersedeDecision,
+)
+from ledger.application.commands.times import IsoDatetime
 from ledger.projections.decisions import DecisionView, get_decision
 from ledger.services import ServicesDep
 
@@ -29,31 +36,20 @@ router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/programs/{program_id}/decisions", status_code=201, response_model=Accepted)
-def record(program_id: UUID, body: RecordDecision, command: CommandDep) -> JSONResponse:
+def record(program_id: UUID, body: NewDecision, command: CommandDep) -> JSONResponse:
     """Record a governance decision with its options, the choice and what was given up."""
-    options = [o.model_dump() for o in body.options]
-    return command.create(program_id, lambda by: (
-        command.services.ledger.record_decision(
-            program_id, title=body.title, question=body.question, forum=body.forum,
-            authority=body.authority, options=options, chosen_option=body.chosen_option,
-            rationale=body.rationale, tradeoffs=body.tradeoffs, evidence=body.evidence,
-            affects=body.affects.by_kind(), review_by=body.review_by,
-            effective_at=body.effective_at, by=by)))
+    return command.run(RecordDecision.addressed(body, program_id=program_id))
 
 
 @router.post("/decisions/{decision_id}/supersede", status_code=201, response_model=Accepted)
 def supersede(decision_id: UUID, body: Supersede, command: CommandDep) -> JSONResponse:
-    return command.for_component(decision_id, lambda by, if_match: (
-        command.services.ledger.supersede_decision(decision_id, **body.model_dump(), by=by,
-                                                   if_match=if_match)))
+    return command.run(SupersedeDecision.addressed(body, decision_id=decision_id))
 
 
 @router.post("/decisions/{decision_id}/outcome-reviews", status_code=201,
              response_model=Accepted)
 def review_outcome(decision_id: UUID, body: ReviewOutcome, command: CommandDep) -> JSONResponse:
-    return command.for_component(decision_id, lambda by, if_match: (
-        command.services.ledger.review_decision_outcome(decision_id, **body.model_dump(),
-                                                        by=by, if_match=if_match)))
+    return command.run(ReviewDecisionOutcome.addressed(body, decision_id=decision_id))
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionView)

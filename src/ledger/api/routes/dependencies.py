@@ -11,26 +11,27 @@ from ledger.access.authorization import visible
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import Accepted, ChangeStatus
-from ledger.api.schemas.dependencies import DeclareDependency
+from ledger.api.schemas.commands import Accepted
+from ledger.application.commands.base import ChangeStatus
+from ledger.application.commands.dependencies import (
+    ChangeDependencyStatus,
+    DeclareDependency,
+    NewDependency,
+)
 from ledger.projections.dependencies import DependencyView, get_dependency, today
 
 router = APIRouter(tags=["dependencies"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/programs/{program_id}/dependencies", status_code=201, response_model=Accepted)
-def declare(program_id: UUID, body: DeclareDependency, command: CommandDep) -> JSONResponse:
+def declare(program_id: UUID, body: NewDependency, command: CommandDep) -> JSONResponse:
     """Refused with 409 `dependency_cycle` if it would close a cycle in the program."""
-    return command.create(program_id, lambda by: (
-        command.services.ledger.declare_dependency(program_id, **body.model_dump(), by=by)))
+    return command.run(DeclareDependency.addressed(body, program_id=program_id))
 
 
 @router.post("/dependencies/{dependency_id}/status", status_code=201, response_model=Accepted)
 def change_status(dependency_id: UUID, body: ChangeStatus, command: CommandDep) -> JSONResponse:
-    return command.for_component(dependency_id, lambda by, if_match: (
-        command.services.ledger.change_dependency_status(
-            dependency_id, status=body.status, reason=body.reason,
-            effective_at=body.effective_at, by=by, if_match=if_match)))
+    return command.run(ChangeDependencyStatus.addressed(body, dependency_id=dependency_id))
 
 
 @router.get("/dependencies/{dependency_id}", response_model=DependencyView)

@@ -13,7 +13,7 @@ from ledger.api.deps import HistoryReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.routes.decisions import utc
 from ledger.api.schemas.history import AsOfOut, HistoryEntryOut
-from ledger.api.schemas.times import IsoDatetime
+from ledger.application.commands.times import IsoDatetime
 from ledger.domain.errors import InvalidInput
 from ledger.projections.pages import MAX_POSITION
 from ledger.services import ServicesDep

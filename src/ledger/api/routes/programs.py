@@ -11,11 +11,11 @@ from fastapi.responses import JSONResponse
 from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.commands import Accepted, ChangeStatus
-from ledger.api.schemas.programs import DefineProgram
-from ledger.api.schemas.strict import LINE
-from ledger.api.schemas.times import IsoDatetime
-from ledger.domain.program import program_id_for_code
+from ledger.api.schemas.commands import Accepted
+from ledger.application.commands.base import ChangeStatus
+from ledger.application.commands.fields import LINE
+from ledger.application.commands.programs import ChangeProgramStatus, DefineProgram
+from ledger.application.commands.times import IsoDatetime
 from ledger.projections import benefits, decisions, dependencies, projects, resources, risks
 from ledger.projections.pages import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, Page
 from ledger.projections.summary import ProgramSummary, get_program, list_programs
@@ -30,18 +30,14 @@ Cursor = Annotated[str | None, Query(
 @router.post("/programs", status_code=201, response_model=Accepted)
 def define_program(body: DefineProgram, command: CommandDep) -> JSONResponse:
     """Define a program; its code is unique and becomes part of its identity."""
-    return command.create(program_id_for_code(body.code), lambda by: (
-        command.services.ledger.define_program(**body.model_dump(), by=by)))
+    return command.run(body)
 
 
 @router.post("/programs/{program_id}/status", status_code=201, response_model=Accepted)
 def change_program_status(program_id: UUID, body: ChangeStatus,
                           command: CommandDep) -> JSONResponse:
     """Move the program through proposed → active ⇄ on_hold → closing → closed (or cancelled)."""
-    return command.for_program(program_id, lambda by, if_match: (
-        command.services.ledger.change_program_status(
-            program_id, status=body.status, reason=body.reason,
-            effective_at=body.effective_at, by=by, if_match=if_match)))
+    return command.run(ChangeProgramStatus.addressed(body, program_id=program_id))
 
 
 @router.get("/programs", response_model=Page[ProgramSummary])

@@ -12,41 +12,44 @@ from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import Accepted
-from ledger.api.schemas.resources import Allocate, ChangeCapacity, RegisterResource, Release
+from ledger.application.commands.resources import (
+    Allocate,
+    AllocateResource,
+    ChangeCapacity,
+    ChangeResourceCapacity,
+    NewResource,
+    RegisterResource,
+    Release,
+    ReleaseAllocation,
+)
 from ledger.projections.resources import ResourceView, get_resource
 
 router = APIRouter(tags=["resources"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/programs/{program_id}/resources", status_code=201, response_model=Accepted)
-def register(program_id: UUID, body: RegisterResource, command: CommandDep) -> JSONResponse:
-    return command.create(program_id, lambda by: (
-        command.services.ledger.register_resource(program_id, **body.model_dump(), by=by)))
+def register(program_id: UUID, body: NewResource, command: CommandDep) -> JSONResponse:
+    return command.run(RegisterResource.addressed(body, program_id=program_id))
 
 
 @router.post("/resources/{resource_id}/capacity", status_code=201, response_model=Accepted)
 def change_capacity(resource_id: UUID, body: ChangeCapacity,
                     command: CommandDep) -> JSONResponse:
-    return command.for_component(resource_id, lambda by, if_match: (
-        command.services.ledger.change_resource_capacity(
-            resource_id, **body.model_dump(), by=by, if_match=if_match)))
+    return command.run(ChangeResourceCapacity.addressed(body, resource_id=resource_id))
 
 
 @router.post("/resources/{resource_id}/allocations", status_code=201, response_model=Accepted)
 def allocate(resource_id: UUID, body: Allocate, command: CommandDep) -> JSONResponse:
     """Refused with 409 `capacity_exceeded` over capacity, unless a decision governs it."""
-    return command.for_component(resource_id, lambda by, if_match: (
-        command.services.ledger.allocate_resource(
-            resource_id, **body.model_dump(), by=by, if_match=if_match)))
+    return command.run(AllocateResource.addressed(body, resource_id=resource_id))
 
 
 @router.post("/resources/{resource_id}/allocations/{allocation_id}/release", status_code=201,
              response_model=Accepted)
 def release(resource_id: UUID, allocation_id: UUID, body: Release,
             command: CommandDep) -> JSONResponse:
-    return command.for_component(resource_id, lambda by, if_match: (
-        command.services.ledger.release_allocation(
-            resource_id, allocation_id, **body.model_dump(), by=by, if_match=if_match)))
+    return command.run(ReleaseAllocation.addressed(body, resource_id=resource_id,
+                                                   allocation_id=allocation_id))
 
 
 @router.get("/resources/{resource_id}", response_model=ResourceView)

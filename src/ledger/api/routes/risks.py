@@ -12,44 +12,46 @@ from ledger.api.commands import CommandDep
 from ledger.api.deps import ReadDep, ReaderDep
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import Accepted
-from ledger.api.schemas.risks import AssessRisk, CloseRisk, Materialize, PlanResponse, RaiseRisk
+from ledger.application.commands.risks import (
+    Assessment,
+    AssessRisk,
+    CloseRisk,
+    Closure,
+    Materialize,
+    NewRisk,
+    PlanResponse,
+    PlanRiskResponse,
+    RaiseRisk,
+    RecordRiskMaterialized,
+)
 from ledger.projections.risks import RiskView, get_risk
 
 router = APIRouter(tags=["risks"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/programs/{program_id}/risks", status_code=201, response_model=Accepted)
-def raise_risk(program_id: UUID, body: RaiseRisk, command: CommandDep) -> JSONResponse:
-    return command.create(program_id, lambda by: (
-        command.services.ledger.raise_risk(program_id, **body.model_dump(), by=by)))
+def raise_risk(program_id: UUID, body: NewRisk, command: CommandDep) -> JSONResponse:
+    return command.run(RaiseRisk.addressed(body, program_id=program_id))
 
 
 @router.post("/risks/{risk_id}/assessments", status_code=201, response_model=Accepted)
-def assess(risk_id: UUID, body: AssessRisk, command: CommandDep) -> JSONResponse:
-    return command.for_component(risk_id, lambda by, if_match: (
-        command.services.ledger.assess_risk(risk_id, **body.model_dump(), by=by,
-                                            if_match=if_match)))
+def assess(risk_id: UUID, body: Assessment, command: CommandDep) -> JSONResponse:
+    return command.run(AssessRisk.addressed(body, risk_id=risk_id))
 
 
 @router.post("/risks/{risk_id}/responses", status_code=201, response_model=Accepted)
 def plan_response(risk_id: UUID, body: PlanResponse, command: CommandDep) -> JSONResponse:
-    return command.for_component(risk_id, lambda by, if_match: (
-        command.services.ledger.plan_risk_response(risk_id, **body.model_dump(), by=by,
-                                                   if_match=if_match)))
+    return command.run(PlanRiskResponse.addressed(body, risk_id=risk_id))
 
 
 @router.post("/risks/{risk_id}/materialized", status_code=201, response_model=Accepted)
 def materialized(risk_id: UUID, body: Materialize, command: CommandDep) -> JSONResponse:
-    return command.for_component(risk_id, lambda by, if_match: (
-        command.services.ledger.record_risk_materialized(risk_id, **body.model_dump(), by=by,
-                                                         if_match=if_match)))
+    return command.run(RecordRiskMaterialized.addressed(body, risk_id=risk_id))
 
 
 @router.post("/risks/{risk_id}/close", status_code=201, response_model=Accepted)
-def close(risk_id: UUID, body: CloseRisk, command: CommandDep) -> JSONResponse:
-    return command.for_component(risk_id, lambda by, if_match: (
-        command.services.ledger.close_risk(risk_id, **body.model_dump(), by=by,
-                                           if_match=if_match)))
+def close(risk_id: UUID, body: Closure, command: CommandDep) -> JSONResponse:
+    return command.run(CloseRisk.addressed(body, risk_id=risk_id))
 
 
 @router.get("/risks/{risk_id}", response_model=RiskView)

@@ -22,7 +22,7 @@ from ledger.access.tokens import (
 )
 from ledger.api.deps import TokenAdminDep
 from ledger.api.problems import PROBLEM_RESPONSES
-from ledger.api.schemas.strict import Flag, Name
+from ledger.application.commands.fields import Flag, Name
 from ledger.domain.errors import InvalidInput
 from ledger.services import ServicesDep
 

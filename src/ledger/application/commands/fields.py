@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
-from ledger.api.schemas.times import IsoDatetime
+from ledger.application.commands.times import IsoDatetime
 
 # Characters a reader cannot see: whitespace, zero-width and other format characters, and
 # the fillers that render as blanks. A required text needs at least one character outside it.

@@ -1,4 +1,4 @@
-"""Command bodies for risks: assessment, response, materialization and closure."""
+"""Commands on risks: raise, assess, plan a response, record that it materialised, close."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ledger.api.schemas.commands import PROJECT_ID, Command, example
-from ledger.api.schemas.strict import (
+from ledger.application.commands.base import PROJECT_ID, Command, InProgram, ToRisk, example
+from ledger.application.commands.fields import (
     MAX_IDS,
     Code,
     EffectiveAt,
@@ -21,7 +21,7 @@ from ledger.api.schemas.strict import (
 )
 
 
-class RaiseRisk(Command):
+class NewRisk(Command):
     model_config = example(
         title="Poor legacy data quality", category="data", likelihood=4, impact=4,
         owner="Data lead", affected_project_ids=[PROJECT_ID], proximity="before mock loads")
@@ -37,7 +37,7 @@ class RaiseRisk(Command):
     effective_at: EffectiveAt = None
 
 
-class AssessRisk(Command):
+class Assessment(Command):
     model_config = example(
         likelihood=5, impact=4, rationale="Second mock load failed on customer records")
 
@@ -67,9 +67,29 @@ class Materialize(Command):
     effective_at: EffectiveAt = None
 
 
-class CloseRisk(Command):
+class Closure(Command):
     model_config = example(
         reason="Cleansed data loaded without errors")
 
     reason: Text
     effective_at: EffectiveAt = None
+
+
+class RaiseRisk(NewRisk, InProgram):
+    """Raise a risk to the program, with its first assessment."""
+
+
+class AssessRisk(Assessment, ToRisk):
+    """Assess the risk again: likelihood and impact, with the rationale."""
+
+
+class PlanRiskResponse(PlanResponse, ToRisk):
+    """Plan how the risk will be answered."""
+
+
+class RecordRiskMaterialized(Materialize, ToRisk):
+    """Record that the risk happened, and what it did."""
+
+
+class CloseRisk(Closure, ToRisk):
+    """Close the risk."""

@@ -1,4 +1,4 @@
-"""Command bodies for projects: authorization, status reports, scope and deliverables."""
+"""Commands on projects: authorise, move through the lifecycle, report, change scope, deliver."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from uuid import UUID
 
 from pydantic import Field
 
-from ledger.api.schemas.commands import DECISION_ID, Command, example
-from ledger.api.schemas.strict import (
+from ledger.application.commands.base import (
+    DECISION_ID,
+    ChangeStatus,
+    Command,
+    InProgram,
+    ToProject,
+    example,
+)
+from ledger.application.commands.fields import (
     MAX_IDS,
     Code,
     Days,
@@ -21,7 +28,7 @@ from ledger.api.schemas.strict import (
     ShortText,
     Text,
 )
-from ledger.api.schemas.times import IsoDate
+from ledger.application.commands.times import IsoDate
 
 
 class DeliverableIn(Command):
@@ -33,7 +40,7 @@ class DeliverableIn(Command):
     due: IsoDate
 
 
-class AuthorizeProject(Command):
+class NewProject(Command):
     model_config = example(
         name="ERP implementation", manager="Aisha Rahman", planned_start="2025-06-01",
         planned_finish="2026-09-30",
@@ -91,3 +98,25 @@ class Deliver(Command):
 
     reason: Reason = None
     effective_at: EffectiveAt = None
+
+
+class AuthorizeProject(NewProject, InProgram):
+    """Authorise a project within the program, with its baseline of deliverables."""
+
+
+class ChangeProjectLifecycle(ChangeStatus, ToProject):
+    """planned → in_progress ⇄ on_hold → completed, or cancelled."""
+
+
+class ReportProjectStatus(ReportStatus, ToProject):
+    """A RAG report on every dimension; amber or red needs a reason."""
+
+
+class ChangeProjectScope(ChangeScope, ToProject):
+    """Once work has started, the baseline is locked: cite a decision that lists the project."""
+
+
+class DeliverDeliverable(Deliver, ToProject):
+    """Record that one of the project's deliverables was delivered."""
+
+    key: Annotated[str, Field(min_length=1, max_length=64)]

@@ -1,17 +1,25 @@
-"""Command bodies for shared resources: capacity and allocations."""
+"""Commands on shared resources: register, change capacity, allocate and release."""
 
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import Field
 
-from ledger.api.schemas.commands import PROJECT_ID, Command, example
-from ledger.api.schemas.strict import MONTH, Amount, EffectiveAt, Reason, ShortCode, ShortText, Text
+from ledger.application.commands.base import PROJECT_ID, Command, InProgram, ToResource, example
+from ledger.application.commands.fields import (
+    MONTH,
+    Amount,
+    EffectiveAt,
+    Reason,
+    ShortCode,
+    ShortText,
+    Text,
+)
 
 
-class RegisterResource(Command):
+class NewResource(Command):
     model_config = example(
         name="SAP specialists", unit="FTE", capacity_per_month="6")
 
@@ -49,3 +57,24 @@ class Release(Command):
 
     reason: Text
     effective_at: EffectiveAt = None
+
+
+class RegisterResource(NewResource, InProgram):
+    """Register a resource shared by the program's projects, with its monthly capacity."""
+
+
+class ChangeResourceCapacity(ChangeCapacity, ToResource):
+    """Change the monthly capacity, optionally citing a decision."""
+
+
+class AllocateResource(Allocate, ToResource):
+    """Refused with 409 `capacity_exceeded` over capacity, unless a decision governs it."""
+
+    reports = ("allocation_id",)
+    allocation_id: UUID = Field(default_factory=uuid4)
+
+
+class ReleaseAllocation(Release, ToResource):
+    """Release an allocation."""
+
+    allocation_id: UUID

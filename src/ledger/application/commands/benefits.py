@@ -1,12 +1,22 @@
-"""Command bodies for benefits: profile, measurements and targets."""
+"""Commands on benefits: identify, profile, measure, correct, revise the target, change status."""
 
 from __future__ import annotations
 
 from typing import Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from ledger.api.schemas.commands import DECISION_ID, PROJECT_ID, Command, example
-from ledger.api.schemas.strict import (
+from pydantic import Field
+
+from ledger.application.commands.base import (
+    DECISION_ID,
+    PROJECT_ID,
+    ChangeStatus,
+    Command,
+    InProgram,
+    ToBenefit,
+    example,
+)
+from ledger.application.commands.fields import (
     EffectiveAt,
     Flag,
     Ids,
@@ -17,10 +27,10 @@ from ledger.api.schemas.strict import (
     ShortText,
     Text,
 )
-from ledger.api.schemas.times import IsoDate
+from ledger.application.commands.times import IsoDate
 
 
-class IdentifyBenefit(Command):
+class NewBenefit(Command):
     model_config = example(
         name="Order-to-cash cycle time", kpi="days from order to cash", unit="days",
         direction="decrease", owner="COO", dis_benefit=False)
@@ -79,3 +89,32 @@ class ReviseTarget(Command):
     reason: Text
     decision_id: UUID
     effective_at: EffectiveAt = None
+
+
+class IdentifyBenefit(NewBenefit, InProgram):
+    """Identify a benefit (or dis-benefit) the program is expected to deliver."""
+
+
+class SetBenefitProfile(SetProfile, ToBenefit):
+    """Set the baseline, the target and how the benefit is measured."""
+
+
+class MeasureBenefit(Measure, ToBenefit):
+    """Record a measurement; back-dated ones are welcome (effective_at), future ones are not."""
+
+    reports = ("measurement_id",)
+    measurement_id: UUID = Field(default_factory=uuid4)
+
+
+class CorrectMeasurement(Correct, ToBenefit):
+    """Correct a measurement: a new event; the original value stays in the log."""
+
+    measurement_id: UUID
+
+
+class ReviseBenefitTarget(ReviseTarget, ToBenefit):
+    """Revise the target, citing a decision that lists this benefit as affected."""
+
+
+class ChangeBenefitStatus(ChangeStatus, ToBenefit):
+    """Move the benefit through its lifecycle."""

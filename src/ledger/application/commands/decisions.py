@@ -1,4 +1,4 @@
-"""Command bodies for decisions: recording, superseding and reviewing outcomes."""
+"""Commands on decisions: record one, supersede it, review its outcome."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from uuid import UUID
 
 from pydantic import Field
 
-from ledger.api.schemas.commands import BENEFIT_ID, PROJECT_ID, Command, example
-from ledger.api.schemas.strict import (
+from ledger.application.commands.base import (
+    BENEFIT_ID,
+    PROJECT_ID,
+    Command,
+    InProgram,
+    ToDecision,
+    example,
+)
+from ledger.application.commands.fields import (
     MAX_IDS,
     Code,
     Days,
@@ -19,7 +26,7 @@ from ledger.api.schemas.strict import (
     ShortText,
     Text,
 )
-from ledger.api.schemas.times import IsoDate
+from ledger.application.commands.times import IsoDate
 
 
 class ExpectedImpact(Command):
@@ -60,7 +67,7 @@ class Affects(Command):
                 "resource": self.resource_ids}
 
 
-class RecordDecision(Command):
+class NewDecision(Command):
     model_config = example(
         title="Defer the warehouse module", question="Keep the go-live or the scope?",
         forum="Steering committee", authority="Program sponsor",
@@ -105,3 +112,15 @@ class ReviewOutcome(Command):
     summary: Text
     evidence: Evidence = []
     effective_at: EffectiveAt = None
+
+
+class RecordDecision(NewDecision, InProgram):
+    """Record a governance decision with its options, the choice and what was given up."""
+
+
+class SupersedeDecision(Supersede, ToDecision):
+    """Replace the decision by a later one of the same program."""
+
+
+class ReviewDecisionOutcome(ReviewOutcome, ToDecision):
+    """Say whether the decision delivered what was expected."""

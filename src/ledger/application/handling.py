@@ -1,0 +1,62 @@
+"""Which handler runs each command, and what a handler is given besides the command.
+
+A handler receives the command, its subject (the aggregate the command is addressed to, loaded
+at the version If-Match names, or the open program a new component joins) and a ``Context``.
+It calls the domain and returns the aggregate it made, if any. It never loads its subject,
+checks the program, registers what it made with the program, saves or retries:
+``Executor.execute`` does that once for every command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ledger.application.commands.base import Command
+from ledger.application.service import LedgerService
+from ledger.domain.base import LedgerAggregate, Provenance
+from ledger.domain.program import Program
+
+Handler = Callable[[Any, Any, "Context"], LedgerAggregate | None]
+THandler = TypeVar("THandler", bound=Handler)
+_HANDLERS: dict[type[Command], Handler] = {}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who asks, the program the subject belongs to (open, unless the command is addressed to
+    the program itself), and the ledger, for rules that consult other aggregates."""
+
+    by: Provenance
+    program_or_none: Program | None
+    ledger: LedgerService
+
+    @property
+    def program(self) -> Program:
+        if self.program_or_none is None:
+            raise TypeError("a command that makes a program has no program to consult")
+        return self.program_or_none
+
+
+def handles(command_class: type[Command]) -> Callable[[THandler], THandler]:
+    """Register the decorated function as the one handler of ``command_class``."""
+    def register(handler: THandler) -> THandler:
+        if command_class in _HANDLERS:
+            raise TypeError(f"{command_class.__name__} already has a handler")
+        _HANDLERS[command_class] = handler
+        return handler
+
+    return register
+
+
+def handler_for(command_class: type[Command]) -> Handler:
+    try:
+        return _HANDLERS[command_class]
+    except KeyError:
+        raise TypeError(f"no handler for {command_class.__name__}; commands are run through "
+                        "the handler registered with @handles") from None
+
+
+def handled_commands() -> frozenset[type[Command]]:
+    return frozenset(_HANDLERS)
