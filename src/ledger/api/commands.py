@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Annotated
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, Header, Request
@@ -50,7 +51,8 @@ class CommandRunner:
         def action() -> CommandResult:
             return ledger.execute(command, by, if_match)
 
-        response = self._idempotent(action) if self.idempotency_key else self._respond(action())
+        response = self._idempotent(action, program_id) if self.idempotency_key \
+            else self._respond(action())
         self.services.recorded()
         return response
 
@@ -59,15 +61,16 @@ class CommandRunner:
                         **result.extra).model_dump(mode="json", exclude_none=True)
         return JSONResponse(body, status_code=201, headers={"ETag": f'"{result.version}"'})
 
-    def _idempotent(self, action: Callable[[], CommandResult]) -> JSONResponse:
-        """The key is looked up and stored in the command's own transaction, under the write
-        lock, so two identical requests racing each other still run the command once."""
+    def _idempotent(self, action: Callable[[], CommandResult], program_id: UUID) -> JSONResponse:
+        """The key is looked up and stored in the command's own transaction, under its
+        program's lock, so two identical requests racing each other still run the command
+        once (the same key racing for two programs meets the table's unique key: a 409)."""
         assert self.idempotency_key is not None
         fingerprint = idempotency.request_fingerprint(
             self.request.method, self.request.url.path, self.body)
         ledger = self.services.ledger
         try:
-            with ledger.serialised_transaction() as session:
+            with ledger.serialised_transaction(program_id) as session:
                 stored = idempotency.find(session, self.principal.id, self.idempotency_key)
                 if stored is None:
                     response = self._respond(action())

@@ -1,5 +1,6 @@
-"""The one path every command takes: load its subject, check its program, hand it to its
-handler, then save, all in one serialised transaction, retried on a lost race."""
+"""The one path every command takes: under its program's lock, load its subject and check its
+program; then, holding the append lock, hand it to its handler and save; all in one
+transaction, retried on a lost race."""
 
 from __future__ import annotations
 
@@ -22,15 +23,18 @@ class Executor(LedgerService):
         if command.creates and if_match is not None:
             raise InvalidInput("If-Match", "this command creates something new; there is "
                                            "no version to match, so leave If-Match out")
+        program_id = command.named_program() or self.program_of(command.subject_id)
 
         def act() -> list[LedgerAggregate]:
+            # Under the program's lock: load and check, in parallel with other programs.
             subject = None if command.subject is None else \
                 self.load(command.subject_id, command.subject, if_match)
             program = self._program_for(command, subject)
-            made = handler(command, subject, Context(by, program, self))
-            if command.creates:
-                assert program is not None and made is not None
-                program.register_component(kind_of(type(made)), made, by)
+            with self.appending():  # from here to the commit, one command at a time
+                made = handler(command, subject, Context(by, program, self))
+                if command.creates:
+                    assert program is not None and made is not None
+                    program.register_component(kind_of(type(made)), made, by)
             result = made if made is not None else subject
             assert result is not None, f"{type(command).__name__} made nothing"
             # The result first: it is what the command reports. The program joins when a new
@@ -42,7 +46,7 @@ class Executor(LedgerService):
                     changed.append(aggregate)
             return changed
 
-        return self.run(act, extra=command.reported())
+        return self.run(act, extra=command.reported(), program_id=program_id)
 
     def _program_for(self, command: Command,
                      subject: LedgerAggregate | None) -> Program | None:

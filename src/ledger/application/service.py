@@ -18,6 +18,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, StoredEvent
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ledger.application.correlation import correlate
@@ -96,13 +97,32 @@ class LedgerService(Application[UUID]):
         return str(self.recorder.datastore.engine.dialect.name)  # type: ignore[attr-defined]
 
     @contextmanager
-    def serialised_transaction(self) -> Iterator[Session]:
-        """A write transaction that holds the events table's lock from its first statement."""
+    def serialised_transaction(self, program_id: UUID | None = None) -> Iterator[Session]:
+        """A write transaction. Given a program, on PostgreSQL it first holds that program's
+        lock: commands of one program run one at a time, so rules that span its aggregates
+        hold, while other programs' commands load and decide in parallel; the events table is
+        locked only from ``appending`` to the commit. Without a program, and always on SQLite
+        (one writer), it holds the events table's lock from its first statement."""
         recorder = self.recorder
         assert isinstance(recorder, ChainedApplicationRecorder)
         with busy_is_a_conflict(), recorder.datastore.transaction(commit=True) as session:
-            recorder.lock_events_table(session)
+            if program_id is not None and self.dialect == "postgresql":
+                session.execute(_PROGRAM_LOCK, {"key": program_lock_key(program_id)})
+            else:
+                recorder.lock_events_table(session)
             yield session
+
+    @contextmanager
+    def appending(self) -> Iterator[None]:
+        """Lock the events table until the commit, then stamp the command's moment: positions
+        are given in commit order, the audit chain grows in that order, and the moment, stamped
+        under the lock, never goes back as positions rise (as-of a time relies on it)."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedApplicationRecorder)
+        with recorder.datastore.transaction(commit=True) as session:  # the command's own
+            recorder.lock_events_table(session)
+            with one_moment():
+                yield
 
     def save(
         self,
@@ -117,10 +137,12 @@ class LedgerService(Application[UUID]):
         self,
         command: Callable[[], Sequence[LedgerAggregate]],
         extra: dict[str, str] | None = None,
+        program_id: UUID | None = None,
     ) -> CommandResult:
-        """Load, act and save atomically; the first aggregate returned is the command's subject."""
+        """Load, act and save atomically, retried on a lost race; the first aggregate returned
+        is the command's subject. ``command`` enters ``appending`` before it records events."""
         def attempt() -> CommandResult:
-            with self.serialised_transaction(), one_moment():
+            with self.serialised_transaction(program_id):
                 aggregates = command()
                 recordings = self.save(*aggregates)
             subject = aggregates[0]
@@ -229,6 +251,15 @@ class LedgerService(Application[UUID]):
                     yield owner, StoredEvent(owner, row.originator_version, row.topic,
                                              bytes(row.state))
 
+
+
+_PROGRAM_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def program_lock_key(program_id: UUID) -> int:
+    """The program's advisory-lock key: a signed 64-bit number from its id (two programs that
+    share one merely wait for each other)."""
+    return int.from_bytes(program_id.bytes[:8], "big", signed=True)
 
 
 def kind_of(cls: type[Any]) -> str:
