@@ -9,9 +9,6 @@ and negative modes.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from tests.e2e.conftest import Server, start_server, stop_server
+from tests.e2e.conftest import Server, start_demo_server, stop_server
 
 # The request schemas refused it: the document allowed something the server does not take.
 SCHEMA_REFUSAL = "field(s) are invalid; see errors for each"
@@ -55,24 +52,9 @@ def schema_allows_it(ctx: Any, response: Any, case: schemathesis.Case) -> bool |
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`ledger serve` on a SQLite file holding the demo program, projected."""
-    data = Path(tmp_path_factory.mktemp("fuzz"))
-    url = f"sqlite:///{data / 'ledger.db'}"
-    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_DATA_DIR": str(data)}
-    loaded = subprocess.run(
-        [sys.executable, "-c", "from ledger.cli import main; main()", "demo", "--json"],
-        env=env, capture_output=True, text=True, check=True)
-    head = json.loads(loaded.stdout.strip().splitlines()[-1])["head"]
-    server = start_server(url, data, LEDGER_READ_WAIT_SECONDS="5")
-    try:
-        with server.client() as client:  # the demo projected before fuzzing starts
-            for _ in range(12):
-                if client.get("/v1/programs", params={"min_position": head}).status_code == 200:
-                    break
-            else:
-                pytest.fail("the demo was never projected")
-        yield server
-    finally:
-        stop_server(server)
+    server = start_demo_server(Path(tmp_path_factory.mktemp("fuzz")))
+    yield server
+    stop_server(server)
 
 
 @pytest.fixture(scope="module")

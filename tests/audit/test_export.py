@@ -88,6 +88,7 @@ def test_the_offline_verifier_accepts_a_fresh_export(
 
 CHANGES = {
     "a character of the state": (12, r'"state":"[^\n]*?(dog|trick)-'),
+    "a character of the readable event": (13, r'"event":\{[^\n]*?(dog|trick)-'),
     "a digit of the digest": (20, r'"digest":"'),
     "a digit of the chain link": (31, r'"chain":"'),
     "a digit of the recorded time": (5, r'"recorded_at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.'),
@@ -192,10 +193,16 @@ def test_events_holding_nan_infinity_and_nul_export_as_standard_json_and_verify(
               and r["originator_id"] == str(dog.id)]
     # The stored bytes are carried as text, unchanged: the tokens are inside a string.
     assert len(states) == 3 and "NaN" in states[0] and "-Infinity" in states[2]
+    # The readable view spells them as strings, and keeps the NUL as the character it is.
+    readable = [r["event"] for r in records if isinstance(r, dict) and r["type"] == "event"
+                and r["originator_id"] == str(dog.id)]
+    assert [readable[0]["name"], readable[1]["trick"], readable[2]["trick"]] == [
+        "NaN", "sit\x00", "-Infinity"]
     with csv_export.open(encoding="utf-8", newline="") as file:
         for row in csv.DictReader(file):
-            if row["record"]:
-                _standard(row["record"])
+            for column in ("record", "event"):
+                if row[column]:
+                    _standard(row[column])
     for export in (jsonl, csv_export):
         verified = offline(export, key_file)
         assert verified.returncode == 0, verified.stderr

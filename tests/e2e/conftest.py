@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import select
@@ -60,6 +61,23 @@ def start_server(database_url: str, data_dir: Path, *options: str, **env: str) -
     url = f"http://127.0.0.1:{port}"
     assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
     return Server(url, token, process, database_url)
+
+
+def start_demo_server(data: Path) -> Server:
+    """`ledger serve` on a SQLite file in ``data`` holding the demo program, projected."""
+    url = f"sqlite:///{data / 'ledger.db'}"
+    env = {**os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_DATA_DIR": str(data)}
+    loaded = subprocess.run(
+        [sys.executable, "-c", "from ledger.cli import main; main()", "demo", "--json"],
+        env=env, capture_output=True, text=True, check=True)
+    head = json.loads(loaded.stdout.strip().splitlines()[-1])["head"]
+    server = start_server(url, data, LEDGER_READ_WAIT_SECONDS="5")
+    with server.client() as client:  # the demo projected before the tests start
+        for _ in range(12):
+            if client.get("/v1/programs", params={"min_position": head}).status_code == 200:
+                return server
+    stop_server(server)
+    pytest.fail("the demo was never projected")
 
 
 def _drain(process: subprocess.Popen[str]) -> None:

@@ -7,13 +7,15 @@ inclusion proof against the checkpoint's root instead. That proves every exporte
 the signed log unaltered; it cannot prove that none of the program's events was left out,
 which only a full export (or the service's own verify) can show.
 
-Every line is standard JSON (RFC 8259), and so is the JSON in CSV's ``record`` column: they
-are written with ``allow_nan=False``, and hold only strings and integers. An event's state is
-carried as the exact text stored (inside a JSON string, or base64 if it is not UTF-8),
+Every line is standard JSON (RFC 8259), and so is the JSON in CSV's ``record`` and ``event``
+columns: they are written with ``allow_nan=False``. An event's state is carried as the exact
+text stored (inside a JSON string, or base64 if it is not UTF-8),
 never re-encoded, since its digest covers those bytes. So a state that an older version or a
 direct insert wrote with a NaN or an Infinity token (which Python's json writes and reads,
 but standard JSON has not) still leaves the line standard: the token is text inside a string.
-Parse ``state`` with a parser that accepts those tokens if you need its fields.
+Each event line also carries ``event``, the same fields as plain JSON values (see
+``ledger.audit.readable``): what a reader looks at, while ``state`` is what a verifier hashes.
+The format is described for auditors in docs/audit-export.md.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from ledger.audit.access import Reader, connected
 from ledger.audit.checkpoints import checkpoint_or_latest
 from ledger.audit.proofs import inclusion_paths
+from ledger.audit.readable import readable_event
 from ledger.audit.rows import as_utc, to_uuid
 from ledger.audit.signing import Checkpoint
 from ledger.audit.tables import audit_chain, events
@@ -41,7 +44,7 @@ FORMAT = "ledger-audit-export"
 VERSION = 1
 CSV_COLUMNS = ("type", "position", "leaf_index", "originator_id", "originator_version",
                "topic", "recorded_at", "state", "state_b64", "digest", "chain", "proof",
-               "record")
+               "record", "event")
 
 
 def export_jsonl(bind: Engine | Connection, *, checkpoint_id: int | None = None,
@@ -68,8 +71,9 @@ def export_csv(bind: Engine | Connection, *, checkpoint_id: int | None = None,
 def _csv_row(record: dict[str, Any]) -> str:
     if record["type"] == "event":
         return _csv_line([_csv_cell(record.get(column)) for column in CSV_COLUMNS])
-    return _csv_line([record["type"], *[""] * (len(CSV_COLUMNS) - 2),
-                      json.dumps(record, separators=(",", ":"), allow_nan=False)])
+    cells = {"type": record["type"],
+             "record": json.dumps(record, separators=(",", ":"), allow_nan=False)}
+    return _csv_line([cells.get(column, "") for column in CSV_COLUMNS])
 
 
 def _csv_line(cells: Any) -> str:
@@ -81,6 +85,8 @@ def _csv_line(cells: Any) -> str:
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict):  # the readable event
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return " ".join(value) if isinstance(value, list) else str(value)
 
 
@@ -152,6 +158,8 @@ def _event_record(row: Any) -> dict[str, Any]:
         record["state"] = state.decode("utf-8")
     except UnicodeDecodeError:
         record["state_b64"] = base64.b64encode(state).decode("ascii")
+    if (event := readable_event(state)) is not None:
+        record["event"] = event  # a view for readers; the digest covers only ``state``
     record.update(digest=bytes(row[2]).hex(), chain=bytes(row[3]).hex())
     return record
 

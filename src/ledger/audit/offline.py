@@ -1,11 +1,12 @@
 """Standalone verifier of an audit export: `python -m ledger.audit.offline EXPORT --public-key K`.
 
-It needs only the standard library, ``cryptography`` and Ledger's stdlib-only digest and
-Merkle modules: no service, no database. It recomputes every digest (and, for a full export,
-the chain and the Merkle root), checks the checkpoint's signature with the auditor's own copy
-of the public key, and names the first line that fails. Lines must be standard JSON: a bare
-NaN or Infinity, which Python's json would read, fails the line. Exit status: 0 verified, 1 failed,
-2 unusable arguments.
+It needs only the standard library, ``cryptography`` and Ledger's stdlib-only digest, Merkle
+and readable-event modules: no service, no database. It recomputes every digest (and, for a
+full export, the chain and the Merkle root), checks the checkpoint's signature with the
+auditor's own copy of the public key, and names the first line that fails. Lines must be
+standard JSON: a bare NaN or Infinity, which Python's json would read, fails the line. An
+event's readable ``event`` must be exactly what its stored ``state`` reads as, so what an
+auditor reads is what was hashed. Exit status: 0 verified, 1 failed, 2 unusable arguments.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ledger.audit.digest import GENESIS, chain_link, event_digest
 from ledger.audit.merkle import Frontier, leaf_hash, verify_inclusion
+from ledger.audit.readable import readable_event
 from ledger.audit.signing import Checkpoint, load_public_key, raw_public_key
 
 FORMAT = "ledger-audit-export"
@@ -126,6 +128,11 @@ def _from_csv(number: int, row: dict[str, Any]) -> dict[str, Any]:
             record[key] = int(record[key])
     if "proof" in record:
         record["proof"] = record["proof"].split(" ")
+    if "event" in record:
+        try:
+            record["event"] = _strict_json(record["event"])
+        except ValueError as error:
+            raise BadLine(number, f"the event column is not JSON: {error}") from None
     return record
 
 
@@ -179,6 +186,8 @@ def _event(number: int, record: dict[str, Any]) -> _Event:
         raise BadLine(number, "the digest does not match the event's fields")
     if not _same_time(state, recorded_at):
         raise BadLine(number, "recorded_at differs from the timestamp inside the state")
+    if "event" in record and record["event"] != readable_event(state):
+        raise BadLine(number, "the readable event differs from the stored state")
     return event
 
 

@@ -33,11 +33,11 @@ from ledger.api.schemas.audit import (
 )
 from ledger.application.commands.fields import LINE
 from ledger.application.commands.times import IsoDatetime
+from ledger.audit import checkpoints
 from ledger.audit.checkpoints import (
     checkpoint_or_latest,
     create_checkpoint,
     latest_checkpoint,
-    list_checkpoints,
 )
 from ledger.audit.export import export_csv, export_jsonl
 from ledger.audit.proofs import consistency_proof, inclusion_proof
@@ -57,7 +57,7 @@ EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8
 
 
 @router.get("/events", response_model=Page[TimelineEntry])
-def events(
+def list_audit_events(
     principal: HistoryReaderDep, connection: ReadDep,
     program_id: UUID | None = None, aggregate_id: UUID | None = None,
     actor: Annotated[str | None, Query(max_length=64, pattern=LINE)] = None,
@@ -78,7 +78,7 @@ def events(
 
 
 @router.get("/verify", response_model=VerifyOut)
-def verify_log(
+def verify_audit_log(
     principal: WholeLogAuditorDep, services: ServicesDep,
     against: Annotated[int | None, Query(ge=1, le=MAX_POSITION, description=(
         "A checkpoint id: also prove the log was only appended to since then."))] = None,
@@ -94,11 +94,12 @@ def verify_log(
 
 
 @router.get("/checkpoints", response_model=Page[CheckpointOut])
-def checkpoints(principal: WholeLogAuditorDep, services: ServicesDep,
-                limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[CheckpointOut]:
+def list_checkpoints(principal: WholeLogAuditorDep, services: ServicesDep,
+                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[CheckpointOut]:
     """Signed checkpoints, oldest first; keep copies to verify against later."""
     with services.query_engine.connect() as connection:
-        found = list_checkpoints(connection, after_id=_after_id(cursor), limit=limit + 1)
+        found = checkpoints.list_checkpoints(connection, after_id=_after_id(cursor),
+                                             limit=limit + 1)
     more = len(found) > limit
     return Page(items=[CheckpointOut.of(c) for c in found[:limit]],
                 next_cursor=encode_cursor([found[limit - 1].id]) if more else None)
@@ -118,22 +119,22 @@ def sign_checkpoint(principal: CheckpointSignerDep, services: ServicesDep) -> JS
 
 
 @router.get("/public-key", response_model=PublicKeyOut)
-def public_key(principal: AuditorDep, services: ServicesDep) -> PublicKeyOut:
+def get_public_key(principal: AuditorDep, services: ServicesDep) -> PublicKeyOut:
     """The Ed25519 key that signs checkpoints, as hex and PEM."""
     return PublicKeyOut.of(services.signing_key.public_key())
 
 
 @router.get("/proof/{position}", response_model=InclusionOut)
-def proof(principal: WholeLogAuditorDep, services: ServicesDep,
-          position: Annotated[int, Path(ge=1, le=MAX_POSITION)],
-          checkpoint_id: CheckpointId = None) -> InclusionOut:
+def get_inclusion_proof(principal: WholeLogAuditorDep, services: ServicesDep,
+                        position: Annotated[int, Path(ge=1, le=MAX_POSITION)],
+                        checkpoint_id: CheckpointId = None) -> InclusionOut:
     """The inclusion proof of the event at ``position`` against a signed checkpoint."""
     with services.query_engine.connect() as connection:
         return InclusionOut.of(inclusion_proof(connection, position, checkpoint_id))
 
 
 @router.get("/consistency", response_model=ConsistencyOut)
-def consistency(
+def get_consistency_proof(
     principal: WholeLogAuditorDep, services: ServicesDep,
     old: Annotated[int, Query(ge=1, le=MAX_POSITION, description="The older checkpoint.")],
     new: CheckpointId = None,
@@ -148,7 +149,7 @@ def consistency(
                    "Check it offline: `python -m ledger.audit.offline FILE --public-key K`.",
     "content": {EXPORT_TYPES["jsonl"]: {"schema": {"type": "string"}},
                 EXPORT_TYPES["csv"]: {"schema": {"type": "string"}}}}})
-def export(
+def export_audit_trail(
     principal: AuditorDep, services: ServicesDep,
     format: Literal["jsonl", "csv"] = "jsonl", program_id: UUID | None = None,
     checkpoint_id: CheckpointId = None,

@@ -29,55 +29,59 @@ from ledger.application.commands.decisions import (
     SupersedeDecision,
 )
 from ledger.application.commands.times import IsoDatetime
-from ledger.projections.decisions import DecisionView, get_decision
+from ledger.projections import decisions as read_model
+from ledger.projections.decisions import DecisionView
 from ledger.services import ServicesDep
 
 router = APIRouter(tags=["decisions"], responses=PROBLEM_RESPONSES)
+reports = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)  # one tag per operation
 
 
 @router.post("/programs/{program_id}/decisions", status_code=201, response_model=Accepted)
-def record(program_id: UUID, body: NewDecision, command: CommandDep) -> JSONResponse:
+def record_decision(program_id: UUID, body: NewDecision, command: CommandDep) -> JSONResponse:
     """Record a governance decision with its options, the choice and what was given up."""
     return command.run(RecordDecision.addressed(body, program_id=program_id))
 
 
 @router.post("/decisions/{decision_id}/supersede", status_code=201, response_model=Accepted)
-def supersede(decision_id: UUID, body: Supersede, command: CommandDep) -> JSONResponse:
+def supersede_decision(decision_id: UUID, body: Supersede, command: CommandDep) -> JSONResponse:
     return command.run(SupersedeDecision.addressed(body, decision_id=decision_id))
 
 
 @router.post("/decisions/{decision_id}/outcome-reviews", status_code=201,
              response_model=Accepted)
-def review_outcome(decision_id: UUID, body: ReviewOutcome, command: CommandDep) -> JSONResponse:
+def review_decision_outcome(decision_id: UUID, body: ReviewOutcome,
+                            command: CommandDep) -> JSONResponse:
     return command.run(ReviewDecisionOutcome.addressed(body, decision_id=decision_id))
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionView)
-def decision(decision_id: UUID, principal: ReaderDep, connection: ReadDep) -> DecisionView:
-    view = visible(principal, lambda: get_decision(connection, decision_id))
+def get_decision(decision_id: UUID, principal: ReaderDep, connection: ReadDep) -> DecisionView:
+    view = visible(principal, lambda: read_model.get_decision(connection, decision_id))
     return view
 
 
 @router.get("/decisions/{decision_id}/review", response_model=DecisionReviewOut)
-def review(decision_id: UUID, principal: ReaderDep, services: ServicesDep) -> DecisionReviewOut:
+def get_decision_review(decision_id: UUID, principal: ReaderDep,
+                        services: ServicesDep) -> DecisionReviewOut:
     """The governance review, replayed from events: the program as known when the decision
     was recorded, cut at the day it was taken, and the affected entities then and now."""
     component_program(principal, services.ledger.program_of, decision_id)
     return DecisionReviewOut.of(services.ledger.review_decision(decision_id))
 
 
-@router.get("/programs/{program_id}/reports/benefits", response_model=list[BenefitRealization],
-            tags=["reports"])
-def benefits_report(program_id: UUID, principal: ReaderDep,
-                    services: ServicesDep) -> list[BenefitRealization]:
+@reports.get("/programs/{program_id}/reports/benefits",
+             response_model=list[BenefitRealization])
+def get_benefits_report(program_id: UUID, principal: ReaderDep,
+                        services: ServicesDep) -> list[BenefitRealization]:
     """Baseline, target, latest, realization, a linear forecast, and target drift."""
     require_scope(principal, program_id)
     return services.ledger.benefits_realization(program_id)
 
 
-@router.get("/programs/{program_id}/reports/decisions", response_model=list[DecisionOutcomeOut],
-            tags=["reports"])
-def decisions_report(
+@reports.get("/programs/{program_id}/reports/decisions",
+             response_model=list[DecisionOutcomeOut])
+def get_decisions_report(
     program_id: UUID, principal: ReaderDep, services: ServicesDep,
     taken_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
     taken_to: Annotated[IsoDatetime | None, Query(alias="to")] = None,
@@ -88,10 +92,12 @@ def decisions_report(
         program_id, utc(taken_from), utc(taken_to))]
 
 
-@router.get("/programs/{program_id}/reports/watermelons", response_model=list[StatusJump],
-            tags=["reports"])
-def watermelons(program_id: UUID, principal: ReaderDep, services: ServicesDep,
-                within_days: Annotated[int, Query(ge=0, le=3650)] = 30) -> list[StatusJump]:
+@reports.get("/programs/{program_id}/reports/watermelons",
+             response_model=list[StatusJump])
+def get_watermelons_report(
+    program_id: UUID, principal: ReaderDep, services: ServicesDep,
+    within_days: Annotated[int, Query(ge=0, le=3650)] = 30,
+) -> list[StatusJump]:
     """Projects that went from green to red without amber, or within N days of green."""
     require_scope(principal, program_id)
     return services.ledger.watermelons(program_id, within_days)

@@ -18,24 +18,26 @@ from ledger.application.commands.dependencies import (
     DeclareDependency,
     NewDependency,
 )
-from ledger.projections.dependencies import DependencyView, get_dependency, today
+from ledger.projections import dependencies as read_model
+from ledger.projections.dependencies import DependencyView, today
 
 router = APIRouter(tags=["dependencies"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/programs/{program_id}/dependencies", status_code=201, response_model=Accepted)
-def declare(program_id: UUID, body: NewDependency, command: CommandDep) -> JSONResponse:
+def declare_dependency(program_id: UUID, body: NewDependency, command: CommandDep) -> JSONResponse:
     """Refused with 409 `dependency_cycle` if it would close a cycle in the program."""
     return command.run(DeclareDependency.addressed(body, program_id=program_id))
 
 
 @router.post("/dependencies/{dependency_id}/status", status_code=201, response_model=Accepted)
-def change_status(dependency_id: UUID, body: ChangeStatus, command: CommandDep) -> JSONResponse:
+def change_dependency_status(dependency_id: UUID, body: ChangeStatus,
+                             command: CommandDep) -> JSONResponse:
     return command.run(ChangeDependencyStatus.addressed(body, dependency_id=dependency_id))
 
 
 @router.get("/dependencies/{dependency_id}", response_model=DependencyView)
-def dependency(dependency_id: UUID, principal: ReaderDep,
-               connection: ReadDep) -> DependencyView:
-    view = visible(principal, lambda: get_dependency(connection, dependency_id, today()))
+def get_dependency(dependency_id: UUID, principal: ReaderDep,
+                   connection: ReadDep) -> DependencyView:
+    view = visible(principal, lambda: read_model.get_dependency(connection, dependency_id, today()))
     return view

@@ -16,7 +16,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+def check_liveness() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
@@ -29,7 +29,7 @@ PUBLIC_FIELDS = {"position", "read_model", "event_type", "first_seen", "attempts
 
 
 @router.get("/readyz", response_model=None)
-def readyz(services: ServicesDep) -> dict[str, object] | JSONResponse:
+def check_readiness(services: ServicesDep) -> dict[str, object] | JSONResponse:
     """The database answers; includes how far the read models lag the log.
 
     While some event could not be applied to a read model the status is "degraded", still

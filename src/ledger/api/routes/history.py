@@ -22,7 +22,7 @@ router = APIRouter(tags=["history"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/programs/{program_id}/as-of", response_model=AsOfOut)
-def as_of(
+def get_program_as_of(
     program_id: UUID, principal: HistoryReaderDep, services: ServicesDep,
     at: Annotated[IsoDatetime | None, Query(description=(
         "Recorded time: what was known then. Give `at` or `position`, not both (422)."))]
@@ -46,8 +46,8 @@ def as_of(
 
 
 @router.get("/aggregates/{aggregate_id}/history", response_model=list[HistoryEntryOut])
-def history(aggregate_id: UUID, principal: HistoryReaderDep,
-            services: ServicesDep) -> list[HistoryEntryOut]:
+def get_aggregate_history(aggregate_id: UUID, principal: HistoryReaderDep,
+                          services: ServicesDep) -> list[HistoryEntryOut]:
     """Every event of one aggregate: who, when (both times), why, and fields before → after."""
     component_program(principal, services.ledger.program_of, aggregate_id)
     return [HistoryEntryOut.of(entry) for entry in services.ledger.history(aggregate_id)]

@@ -16,9 +16,17 @@ from ledger.application.commands.base import ChangeStatus
 from ledger.application.commands.fields import LINE
 from ledger.application.commands.programs import ChangeProgramStatus, DefineProgram
 from ledger.application.commands.times import IsoDatetime
-from ledger.projections import benefits, decisions, dependencies, projects, resources, risks
+from ledger.projections import (
+    benefits,
+    decisions,
+    dependencies,
+    projects,
+    resources,
+    risks,
+    summary,
+)
 from ledger.projections.pages import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, Page
-from ledger.projections.summary import ProgramSummary, get_program, list_programs
+from ledger.projections.summary import ProgramSummary
 
 router = APIRouter(tags=["programs"], responses=PROBLEM_RESPONSES)
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
@@ -41,75 +49,75 @@ def change_program_status(program_id: UUID, body: ChangeStatus,
 
 
 @router.get("/programs", response_model=Page[ProgramSummary])
-def programs(principal: ReaderDep, connection: ReadDep, limit: Limit = DEFAULT_LIMIT,
-             cursor: Cursor = None) -> Page[ProgramSummary]:
+def list_programs(principal: ReaderDep, connection: ReadDep, limit: Limit = DEFAULT_LIMIT,
+                  cursor: Cursor = None) -> Page[ProgramSummary]:
     """The programs this token may see, with their rollups."""
-    return list_programs(connection, set(principal.programs) if principal.programs is not None
-                         else None, limit, cursor)
+    scope = set(principal.programs) if principal.programs is not None else None
+    return summary.list_programs(connection, scope, limit, cursor)
 
 
 @router.get("/programs/{program_id}", response_model=ProgramSummary)
-def program(program_id: UUID, principal: ReaderDep, connection: ReadDep) -> ProgramSummary:
+def get_program(program_id: UUID, principal: ReaderDep, connection: ReadDep) -> ProgramSummary:
     require_scope(principal, program_id)
-    return get_program(connection, program_id)
+    return summary.get_program(connection, program_id)
 
 
 def _visible(principal: ReaderDep, program_id: UUID, connection: ReadDep) -> None:
     require_scope(principal, program_id)
-    get_program(connection, program_id)  # 404 for an unknown program, not an empty list
+    summary.get_program(connection, program_id)  # 404 for an unknown program, not an empty list
 
 
 @router.get("/programs/{program_id}/projects", response_model=Page[projects.ProjectView])
-def program_projects(program_id: UUID, principal: ReaderDep, connection: ReadDep,
-                     limit: Limit = DEFAULT_LIMIT,
-                     cursor: Cursor = None) -> Page[projects.ProjectView]:
+def list_program_projects(program_id: UUID, principal: ReaderDep, connection: ReadDep,
+                          limit: Limit = DEFAULT_LIMIT,
+                          cursor: Cursor = None) -> Page[projects.ProjectView]:
     _visible(principal, program_id, connection)
     return projects.list_projects(connection, program_id, limit, cursor)
 
 
 @router.get("/programs/{program_id}/dependencies",
             response_model=Page[dependencies.DependencyView])
-def program_dependencies(program_id: UUID, principal: ReaderDep, connection: ReadDep,
-                         limit: Limit = DEFAULT_LIMIT,
-                         cursor: Cursor = None) -> Page[dependencies.DependencyView]:
+def list_program_dependencies(program_id: UUID, principal: ReaderDep, connection: ReadDep,
+                              limit: Limit = DEFAULT_LIMIT,
+                              cursor: Cursor = None) -> Page[dependencies.DependencyView]:
     _visible(principal, program_id, connection)
     return dependencies.list_dependencies(connection, program_id, dependencies.today(),
                                           limit, cursor)
 
 
 @router.get("/programs/{program_id}/resources", response_model=Page[resources.ResourceView])
-def program_resources(program_id: UUID, principal: ReaderDep, connection: ReadDep,
-                      limit: Limit = DEFAULT_LIMIT,
-                      cursor: Cursor = None) -> Page[resources.ResourceView]:
+def list_program_resources(program_id: UUID, principal: ReaderDep, connection: ReadDep,
+                           limit: Limit = DEFAULT_LIMIT,
+                           cursor: Cursor = None) -> Page[resources.ResourceView]:
     _visible(principal, program_id, connection)
     return resources.list_resources(connection, program_id, limit, cursor)
 
 
 @router.get("/programs/{program_id}/benefits", response_model=Page[benefits.BenefitView])
-def program_benefits(program_id: UUID, principal: ReaderDep, connection: ReadDep,
-                     limit: Limit = DEFAULT_LIMIT,
-                     cursor: Cursor = None) -> Page[benefits.BenefitView]:
+def list_program_benefits(program_id: UUID, principal: ReaderDep, connection: ReadDep,
+                          limit: Limit = DEFAULT_LIMIT,
+                          cursor: Cursor = None) -> Page[benefits.BenefitView]:
     _visible(principal, program_id, connection)
     return benefits.list_benefits(connection, program_id, limit, cursor)
 
 
 @router.get("/programs/{program_id}/risks", response_model=Page[risks.RiskView])
-def program_risks(program_id: UUID, principal: ReaderDep, connection: ReadDep,
-                  limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[risks.RiskView]:
+def list_program_risks(program_id: UUID, principal: ReaderDep, connection: ReadDep,
+                       limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[risks.RiskView]:
     _visible(principal, program_id, connection)
     return risks.list_risks(connection, program_id, limit, cursor)
 
 
 @router.get("/programs/{program_id}/risks/heat-map", response_model=list[risks.HeatCell])
-def program_heat_map(program_id: UUID, principal: ReaderDep,
-                     connection: ReadDep) -> list[risks.HeatCell]:
+def get_program_risk_heat_map(program_id: UUID, principal: ReaderDep,
+                              connection: ReadDep) -> list[risks.HeatCell]:
     """Counts of open and materialised risks per likelihood × impact."""
     _visible(principal, program_id, connection)
     return risks.heat_map(connection, program_id)
 
 
 @router.get("/programs/{program_id}/decisions", response_model=Page[decisions.DecisionView])
-def program_decisions(
+def list_program_decisions(
     program_id: UUID, principal: ReaderDep, connection: ReadDep,
     affects: Annotated[UUID | None, Query(description="Only decisions affecting this id.")]
     = None,

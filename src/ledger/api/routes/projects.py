@@ -25,7 +25,8 @@ from ledger.application.commands.projects import (
     ReportProjectStatus,
     ReportStatus,
 )
-from ledger.projections.projects import ProjectView, get_project
+from ledger.projections import projects as read_model
+from ledger.projections.projects import ProjectView
 
 router = APIRouter(tags=["projects"], responses=PROBLEM_RESPONSES)
 
@@ -36,34 +37,36 @@ def authorize_project(program_id: UUID, body: NewProject, command: CommandDep) -
 
 
 @router.post("/projects/{project_id}/lifecycle", status_code=201, response_model=Accepted)
-def change_lifecycle(project_id: UUID, body: ChangeStatus, command: CommandDep) -> JSONResponse:
+def change_project_lifecycle(project_id: UUID, body: ChangeStatus,
+                             command: CommandDep) -> JSONResponse:
     """planned → in_progress ⇄ on_hold → completed, or cancelled."""
     return command.run(ChangeProjectLifecycle.addressed(body, project_id=project_id))
 
 
 @router.post("/projects/{project_id}/status-reports", status_code=201,
              response_model=Accepted)
-def report_status(project_id: UUID, body: ReportStatus, command: CommandDep) -> JSONResponse:
+def report_project_status(project_id: UUID, body: ReportStatus,
+                          command: CommandDep) -> JSONResponse:
     """A RAG report on every dimension; amber or red needs a reason."""
     return command.run(ReportProjectStatus.addressed(body, project_id=project_id))
 
 
 @router.post("/projects/{project_id}/scope-changes", status_code=201, response_model=Accepted)
-def change_scope(project_id: UUID, body: ChangeScope, command: CommandDep) -> JSONResponse:
+def change_project_scope(project_id: UUID, body: ChangeScope, command: CommandDep) -> JSONResponse:
     """Once work has started, the baseline is locked: cite a decision that lists the project."""
     return command.run(ChangeProjectScope.addressed(body, project_id=project_id))
 
 
 @router.post("/projects/{project_id}/deliverables/{key}/delivered", status_code=201,
              response_model=Accepted)
-def deliver(project_id: UUID, key: Annotated[str, Path(max_length=64)], command: CommandDep,
-            body: Deliver | None = None) -> JSONResponse:
+def deliver_deliverable(project_id: UUID, key: Annotated[str, Path(max_length=64)],
+                        command: CommandDep, body: Deliver | None = None) -> JSONResponse:
     return command.run(DeliverDeliverable.addressed(body or Deliver(), project_id=project_id,
                                                     key=key))
 
 
 @router.get("/projects/{project_id}", response_model=ProjectView)
-def project(project_id: UUID, principal: ReaderDep, connection: ReadDep) -> ProjectView:
+def get_project(project_id: UUID, principal: ReaderDep, connection: ReadDep) -> ProjectView:
     """The project with its deliverables and its full status history."""
-    view = visible(principal, lambda: get_project(connection, project_id))
+    view = visible(principal, lambda: read_model.get_project(connection, project_id))
     return view

@@ -24,7 +24,8 @@ from ledger.application.commands.risks import (
     RaiseRisk,
     RecordRiskMaterialized,
 )
-from ledger.projections.risks import RiskView, get_risk
+from ledger.projections import risks as read_model
+from ledger.projections.risks import RiskView
 
 router = APIRouter(tags=["risks"], responses=PROBLEM_RESPONSES)
 
@@ -35,27 +36,27 @@ def raise_risk(program_id: UUID, body: NewRisk, command: CommandDep) -> JSONResp
 
 
 @router.post("/risks/{risk_id}/assessments", status_code=201, response_model=Accepted)
-def assess(risk_id: UUID, body: Assessment, command: CommandDep) -> JSONResponse:
+def assess_risk(risk_id: UUID, body: Assessment, command: CommandDep) -> JSONResponse:
     return command.run(AssessRisk.addressed(body, risk_id=risk_id))
 
 
 @router.post("/risks/{risk_id}/responses", status_code=201, response_model=Accepted)
-def plan_response(risk_id: UUID, body: PlanResponse, command: CommandDep) -> JSONResponse:
+def plan_risk_response(risk_id: UUID, body: PlanResponse, command: CommandDep) -> JSONResponse:
     return command.run(PlanRiskResponse.addressed(body, risk_id=risk_id))
 
 
 @router.post("/risks/{risk_id}/materialized", status_code=201, response_model=Accepted)
-def materialized(risk_id: UUID, body: Materialize, command: CommandDep) -> JSONResponse:
+def record_risk_materialized(risk_id: UUID, body: Materialize, command: CommandDep) -> JSONResponse:
     return command.run(RecordRiskMaterialized.addressed(body, risk_id=risk_id))
 
 
 @router.post("/risks/{risk_id}/close", status_code=201, response_model=Accepted)
-def close(risk_id: UUID, body: Closure, command: CommandDep) -> JSONResponse:
+def close_risk(risk_id: UUID, body: Closure, command: CommandDep) -> JSONResponse:
     return command.run(CloseRisk.addressed(body, risk_id=risk_id))
 
 
 @router.get("/risks/{risk_id}", response_model=RiskView)
-def risk(risk_id: UUID, principal: ReaderDep, connection: ReadDep) -> RiskView:
+def get_risk(risk_id: UUID, principal: ReaderDep, connection: ReadDep) -> RiskView:
     """Current exposure and every assessment."""
-    view = visible(principal, lambda: get_risk(connection, risk_id))
+    view = visible(principal, lambda: read_model.get_risk(connection, risk_id))
     return view

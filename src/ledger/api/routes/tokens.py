@@ -13,12 +13,11 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from ledger.access import tokens as store
 from ledger.access.tokens import (
     PRINCIPAL_PATTERN,
     get_token,
     issue_token,
-    list_tokens,
-    revoke_token,
 )
 from ledger.api.deps import TokenAdminDep
 from ledger.api.problems import PROBLEM_RESPONSES
@@ -89,7 +88,8 @@ class TokenList(BaseModel):
 
 
 @router.post("", response_model=IssuedTokenOut, status_code=201)
-def create(body: CreateToken, principal: TokenAdminDep, services: ServicesDep) -> IssuedTokenOut:
+def create_token(body: CreateToken, principal: TokenAdminDep,
+                 services: ServicesDep) -> IssuedTokenOut:
     """Issue a token; its secret is in this answer only."""
     issued = issue_token(services.query_engine, principal_id=body.name, role=body.role,
                          programs=body.scope(), display_name=body.display_name)
@@ -98,13 +98,13 @@ def create(body: CreateToken, principal: TokenAdminDep, services: ServicesDep) -
 
 
 @router.get("", response_model=TokenList)
-def tokens(principal: TokenAdminDep, services: ServicesDep) -> TokenList:
+def list_tokens(principal: TokenAdminDep, services: ServicesDep) -> TokenList:
     """Every token, live and revoked, oldest first."""
-    return TokenList(items=[TokenOut.of(row) for row in list_tokens(services.query_engine)])
+    return TokenList(items=[TokenOut.of(row) for row in store.list_tokens(services.query_engine)])
 
 
 @router.delete("/{token_id}", response_model=TokenOut)
-def revoke(token_id: UUID, principal: TokenAdminDep, services: ServicesDep) -> TokenOut:
+def revoke_token(token_id: UUID, principal: TokenAdminDep, services: ServicesDep) -> TokenOut:
     """Revoke a live token: refused from its next request on, in the API and the UI."""
-    revoke_token(services.query_engine, str(token_id))
+    store.revoke_token(services.query_engine, str(token_id))
     return TokenOut.of(get_token(services.query_engine, str(token_id)))
