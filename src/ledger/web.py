@@ -36,3 +36,9 @@ def create_app(settings: Settings | None = None, *, run_projector: bool = True) 
     app.add_middleware(RequestId)
     install_request_id_filter()
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """One of several API processes (`ledger serve --workers N`), built by uvicorn in each
+    worker from the environment; the projector runs in a process of its own."""
+    return create_app(run_projector=False)

@@ -48,7 +48,7 @@ def start_server(database_url: str, data_dir: Path, *options: str, **env: str) -
              "LEDGER_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     token = ""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     assert process.stdout is not None
     while time.monotonic() < deadline:  # read the banner until the server answers
         line = process.stdout.readline()
@@ -59,8 +59,20 @@ def start_server(database_url: str, data_dir: Path, *options: str, **env: str) -
         assert process.poll() is None, f"server exited: {line}"
     threading.Thread(target=_drain, args=(process,), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
-    assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
+    _until_healthy(url, process, deadline)
     return Server(url, token, process, database_url)
+
+
+def _until_healthy(url: str, process: subprocess.Popen[str], deadline: float) -> None:
+    """With several workers the socket is bound before any worker listens on it, so a
+    connection may be refused for a moment after uvicorn's banner."""
+    while True:
+        with contextlib.suppress(httpx.ConnectError):
+            if httpx.get(f"{url}/healthz", timeout=10).status_code == 200:
+                return
+        assert process.poll() is None, "server exited"
+        assert time.monotonic() < deadline, "server never answered /healthz"
+        time.sleep(0.05)
 
 
 def start_demo_server(data: Path) -> Server:

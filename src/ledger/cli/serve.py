@@ -10,6 +10,7 @@ from rich.console import Console
 
 from ledger.access.tokens import ensure_first_admin
 from ledger.bootstrap import open_migrated_engine
+from ledger.cli.workers import serve_with_workers
 from ledger.settings import Settings
 from ledger.web import create_app
 
@@ -21,8 +22,12 @@ def serve(
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (LEDGER_PORT).")]
     = None,
     projector: Annotated[bool, typer.Option(
-        help="Run the projector in this process; turn off when `ledger projector` runs.")]
+        help="Run the projector in this process (with --workers, in a process of its own); "
+             "turn off when `ledger projector` runs.")]
     = True,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="API processes. With more than one, the projector runs in a "
+                            "process of its own beside them.")] = 1,
 ) -> None:
     """Serve the HTTP API (docs at /docs), migrating the database first."""
     settings = Settings()
@@ -35,5 +40,8 @@ def serve(
     engine.dispose()
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"Ledger on http://{bind_host}:{bind_port}  (API docs: /docs)")
+    if workers > 1:
+        serve_with_workers(bind_host, bind_port, workers, projector)
+        return
     uvicorn.run(create_app(settings, run_projector=projector), host=bind_host, port=bind_port,
                 log_level="info")
