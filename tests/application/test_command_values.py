@@ -118,3 +118,8 @@ def test_a_command_addressed_to_the_wrong_kind_of_aggregate_is_not_found(
         erp.ledger.execute(ReportProjectStatus(
             project_id=erp.program_id, overall="green", schedule="green", cost="green",
             scope="green", resources="green"), by=ALICE)
+
+
+def test_an_unknown_subject_is_not_found_by_its_own_kind(erp: ProgramBuilder) -> None:
+    with pytest.raises(NotFound, match="no risk with id"):
+        erp.ledger.execute(CloseRisk(risk_id=uuid4(), reason="gone"), by=ALICE)

@@ -23,7 +23,8 @@ class Executor(LedgerService):
         if command.creates and if_match is not None:
             raise InvalidInput("If-Match", "this command creates something new; there is "
                                            "no version to match, so leave If-Match out")
-        program_id = command.named_program() or self.program_of(command.subject_id)
+        program_id = command.named_program() or \
+            self.program_of(command.subject_id, command.subject or Program)
 
         def act() -> list[LedgerAggregate]:
             # Under the program's lock: load and check, in parallel with other programs.

@@ -176,13 +176,15 @@ class LedgerService(Application[UUID]):
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
 
-    def program_of(self, aggregate_id: UUID) -> UUID:
-        """The program an aggregate belongs to (a program belongs to itself)."""
+    def program_of(self, aggregate_id: UUID,
+                   cls: type[LedgerAggregate] = LedgerAggregate) -> UUID:
+        """The program an aggregate belongs to (a program belongs to itself); ``cls`` names
+        the kind expected, for the error if there is none."""
         try:
             return self._program_ids.get(aggregate_id)
         except KeyError:
             pass
-        aggregate = self.load(aggregate_id, LedgerAggregate)
+        aggregate = self.load(aggregate_id, cls)
         program_id: UUID = aggregate.id if isinstance(aggregate, Program) \
             else aggregate.program_id  # type: ignore[attr-defined]
         self._program_ids.put(aggregate_id, program_id)
