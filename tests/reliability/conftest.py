@@ -65,10 +65,10 @@ class ProgramUnderLoad:
 
 
 def set_up_program(http: httpx.Client, projects: int = 6, resources: int = 2,
-                   benefits: int = 3) -> ProgramUnderLoad:
+                   benefits: int = 3, code: str = "LOAD") -> ProgramUnderLoad:
     """One active program; every project has reported once, so If-Match "1" is stale."""
     program = _created(http.post("/v1/programs", json={
-        "code": "LOAD", "name": "Under load", "sponsor": "s", "manager": "m"}))
+        "code": code, "name": "Under load", "sponsor": "s", "manager": "m"}))
     _created(http.post(f"/v1/programs/{program}/status", json={
         "status": "active", "reason": "start"}))
     project_ids = [_created(http.post(f"/v1/programs/{program}/projects", json={
