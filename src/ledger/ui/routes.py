@@ -4,6 +4,7 @@ Every page asks the same rules as the API (``ledger.access.authorization``)."""
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
@@ -20,13 +21,20 @@ from ledger.access.authorization import (
     require_program,
 )
 from ledger.access.sessions import end_session, start_session
+from ledger.application.replay import ProgramAsOf
 from ledger.audit.verify import verify
 from ledger.domain.errors import InvalidInput
-from ledger.projections import benefits, decisions, dependencies, projects, risks
+from ledger.domain.project import RAG_DIMENSIONS
+from ledger.projections import benefits
+from ledger.projections.dependencies import today
 from ledger.projections.summary import get_program, list_programs
 from ledger.projections.timeline import audit_timeline
-from ledger.services import ServicesDep
+from ledger.services import Services, ServicesDep
+from ledger.ui import board as figures
 from ledger.ui import charts, csrf
+from ledger.ui.board import TREND_LENGTH, exposure_band
+from ledger.ui.board_now import board_now
+from ledger.ui.board_then import Then, board_then, end_of
 from ledger.ui.session import (
     COOKIE,
     UiPrincipal,
@@ -36,8 +44,12 @@ from ledger.ui.session import (
 )
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters.update(number=figures.number, signed=figures.signed)
+templates.env.globals.update(band=exposure_band)
 router = APIRouter(prefix="/ui", include_in_schema=False)
 UUID_OR_EMPTY = "^[0-9a-fA-F-]*$"
+DATE_OR_EMPTY = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
+DIGITS_OR_EMPTY = "^[0-9]*$"
 
 
 def render(request: Request, name: str, status_code: int = 200,
@@ -89,26 +101,42 @@ def home(request: Request, principal: UiPrincipal, services: ServicesDep) -> HTM
 
 @router.get("/programs/{program_id}", response_class=HTMLResponse)
 def dashboard(request: Request, program_id: UUID, principal: UiPrincipal,
-              services: ServicesDep) -> HTMLResponse:
+              services: ServicesDep,
+              date: Annotated[str, Query(max_length=10, pattern=DATE_OR_EMPTY)] = "",
+              position: Annotated[str, Query(max_length=18, pattern=DIGITS_OR_EMPTY)] = "",
+              ) -> HTMLResponse:
+    """Today from the read models; with a date or a position, as it stood then (replayed)."""
     may_read(principal)
     require_program(principal, program_id)
+    then = None
     with services.query_engine.connect() as connection:
         summary = get_program(connection, program_id)
-        project_list = projects.list_projects(connection, program_id, limit=500).items
-        benefit_list = benefits.list_benefits(connection, program_id, limit=500).items
-        heat = {(c.likelihood, c.impact): c.count
-                for c in risks.heat_map(connection, program_id)}
-        dependency_list = dependencies.list_dependencies(
-            connection, program_id, dependencies.today(), limit=500).items
-        decision_list = decisions.list_decisions(connection, program_id, limit=500).items
-    names = {p.id: p.name for p in project_list}
-    measured = [b for b in benefit_list if b.realization is not None]
-    chart = charts.realization_bars([b.name for b in measured],
-                                    [b.realization or 0.0 for b in measured])
+        if date or position:
+            then, state = _as_of(services, program_id, date, position)
+            board = board_then(connection, state, then.date)
+        else:
+            board = board_now(connection, program_id)
+    titles = {d.id: d.title for d in board.decisions}
     return render(request, "dashboard.html", principal=principal, program=summary,
-                  projects=project_list, benefits=benefit_list, heat=heat,
-                  dependencies=dependency_list, decisions=decision_list, names=names,
-                  realization_chart=chart)
+                  board=board, then=then, decision_titles=titles,
+                  dimensions=RAG_DIMENSIONS, trend_length=TREND_LENGTH)
+
+
+def _as_of(services: Services, program_id: UUID, day_text: str,
+           position_text: str) -> tuple[Then, ProgramAsOf]:
+    """The replayed program at ``position`` (default: the head), as it stood at the end of
+    ``day`` (default: today)."""
+    head = services.ledger.head_position()
+    position = int(position_text) if position_text else head
+    if not 1 <= position <= head:
+        raise InvalidInput("position", f"give a position from 1 to {head}, the log's head")
+    try:
+        day = date_type.fromisoformat(day_text) if day_text else today()
+    except ValueError:
+        raise InvalidInput("date", "give a date as YYYY-MM-DD") from None
+    state = services.ledger.program_as_of(program_id, position=position,
+                                          effective=end_of(day))
+    return Then(day, state.resolved_position, head, state.note), state
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)

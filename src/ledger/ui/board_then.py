@@ -1,0 +1,125 @@
+"""The program page as it stood at a past moment, from the as-of replay of the events
+(``Ledger.program_as_of``): what a board saw on the day it decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID
+
+from sqlalchemy.engine import Connection
+
+from ledger.application.replay import ProgramAsOf
+from ledger.domain.base import LedgerAggregate
+from ledger.domain.benefit import realization
+from ledger.domain.decision import Decision
+from ledger.domain.project import RAG_DIMENSIONS, Project
+from ledger.domain.risk import Risk
+from ledger.projections import decisions, projects, risks
+from ledger.projections.dependencies import OPEN_STATUSES, is_at_risk
+from ledger.ui.board import (
+    TREND_LENGTH,
+    BenefitRow,
+    Board,
+    DecisionRow,
+    DependencyRow,
+    HealthRow,
+    Report,
+    RiskRow,
+    resource_block,
+)
+from ledger.ui.board_now import LIMIT
+
+A = TypeVar("A", bound=LedgerAggregate)
+
+
+def _of(state: ProgramAsOf, kind: str, aggregate_class: type[A]) -> list[A]:
+    return [c for c in state.components.get(kind, []) if isinstance(c, aggregate_class)]
+
+
+@dataclass
+class Then:
+    """What the banner says about the moment shown."""
+
+    date: date
+    position: int
+    head: int
+    note: str | None
+
+    @property
+    def effective_label(self) -> str:
+        return self.date.strftime("%d %B %Y")
+
+
+def end_of(day: date) -> datetime:
+    """The last moment of a business day: a report made that day counts as known that day."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def board_then(connection: Connection, state: ProgramAsOf, day: date) -> Board:
+    """The page from replayed aggregates. The read models fill in only what no event of
+    the replayed aggregates holds and never changes (a risk's owner, a decision's position)
+    and the report history behind the trend strips, cut at the same position and day."""
+    found = state.components
+    program_id = state.program.id
+    project_states = _of(state, "project", Project)
+    names = {p.id: p.name for p in project_states}
+    ratings = {p.id: p.latest_ratings for p in project_states}
+    trends = projects.recent_reports(connection, program_id, TREND_LENGTH,
+                                     known_at=state.resolved_position,
+                                     effective_by=end_of(day))
+    owners = {r.id: r.owner for r in risks.list_risks(connection, program_id, limit=LIMIT).items}
+    recorded = {d.id: d.recorded_position
+                for d in decisions.list_decisions(connection, program_id, limit=LIMIT).items}
+    return Board(
+        health=[HealthRow(p.name, p.lifecycle, [
+            Report(r.effective_at.date(), {d: getattr(r, d) for d in RAG_DIMENSIONS}, r.reason)
+            for r in trends.get(p.id, [])]) for p in project_states],
+        benefits=[_benefit(b) for b in found.get("benefit", [])],
+        risks=[RiskRow(r.title, owners.get(r.id, ""), r.likelihood, r.impact, r.status,
+                       (r.response or "").capitalize()) for r in _of(state, "risk", Risk)],
+        dependencies=[_dependency(d, names, ratings, day) for d in found.get("dependency", [])],
+        resources=[_resource(r) for r in found.get("resource", [])],
+        decisions=[DecisionRow(d.id, d.taken_at.date(), d.title, d.chosen_option,
+                               d.superseded_by is not None, recorded.get(d.id, 0))
+                   for d in _of(state, "decision", Decision)],
+    )
+
+
+def _benefit(benefit: Any) -> BenefitRow:
+    profile = benefit.profile or {}
+    series = sorted(benefit.measurements, key=lambda key: benefit.measured_at[key])
+    latest = benefit.measurements[series[-1]] if series else None
+    share = (realization(profile["baseline_value"], profile["target_value"], latest)
+             if profile and latest is not None else None)
+    return BenefitRow(benefit.name, benefit.unit, profile.get("baseline_value"),
+                      profile.get("target_value"), latest, share, None)
+
+
+def _dependency(dependency: Any, names: dict[UUID, str], ratings: dict[UUID, dict[str, str]],
+                day: date) -> DependencyRow:
+    provider_red = ratings.get(dependency.provider_project_id, {}).get("overall") == "red"
+    passed = dependency.needed_by < day and dependency.status in OPEN_STATUSES
+    provider = names.get(dependency.provider_project_id, "a project not yet known")
+    if dependency.provider_deliverable:
+        provider += f" ({dependency.provider_deliverable})"
+    flags = [text for flag, text in ((provider_red, "provider reports red"),
+                                     (passed, "needed-by date passed")) if flag]
+    return DependencyRow(provider, names.get(dependency.consumer_project_id, ""),
+                         dependency.needed_by, dependency.status,
+                         is_at_risk(dependency.status, provider_red, passed), flags)
+
+
+def _resource(resource: Any) -> Any:
+    months: dict[str, tuple[Decimal, list[UUID]]] = {}
+    for allocation in resource.allocations.values():
+        total, governed = months.get(allocation["month"], (Decimal(0), []))
+        decided = [allocation["decision_id"]] if allocation["decision_id"] else []
+        months[allocation["month"]] = (total + Decimal(allocation["amount"]),
+                                       governed + decided)
+    capacity = Decimal(resource.capacity_per_month)
+    extra = [resource.capacity_decision_id] if resource.capacity_decision_id else []
+    return resource_block(resource.name, resource.unit, [
+        (month, total, capacity, governed + extra) for month, (total, governed) in months.items()])
