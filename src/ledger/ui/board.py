@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 from ledger.ui import charts
+from ledger.ui.wording import number
 
 TREND_LENGTH = 6  # status reports in each project's trend strip
 # Exposure (likelihood × impact on a 5 × 5 grid) bands, as the heat map colours them.
@@ -164,26 +164,6 @@ def _against_target(benefit: BenefitRow) -> str:
     return f"({number(benefit.latest)}{unit}, target {number(benefit.target)}{unit})"
 
 
-def number(value: float | Decimal | None) -> str:
-    """A figure as a board reads it: thousands separated, no needless ".0"."""
-    if value is None:
-        return ""
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{float(value):,.2f}".rstrip("0")
-
-
-def response_text(response: dict[str, Any] | str | None) -> str:
-    """A risk response as a sentence: "Reduce: cleansing sprint; daily dashboard"."""
-    if not response:
-        return ""
-    if isinstance(response, str):
-        return response
-    strategy = str(response.get("strategy", "")).capitalize()
-    actions = "; ".join(str(a) for a in response.get("actions", []))
-    return f"{strategy}: {actions}" if actions else strategy
-
-
 def resource_block(name: str, unit: str, months: Iterable[tuple[str, Decimal, Decimal,
                                                                   list[UUID]]]) -> ResourceBlock:
     """A resource's chart and over-allocations from (month, allocated, capacity, decision
@@ -195,12 +175,3 @@ def resource_block(name: str, unit: str, months: Iterable[tuple[str, Decimal, De
         name, unit, [m[0] for m in loads], [float(m[1]) for m in loads],
         [float(m[2]) for m in loads], [bool(m[3]) for m in loads]) if loads else ""
     return ResourceBlock(name, unit, chart, over)
-
-
-def signed(value: float | Decimal) -> str:
-    """A change with its sign: "+38,000", "−420,000" (a true minus sign), "0"."""
-    if value > 0:
-        return "+" + number(value)
-    if value < 0:
-        return "−" + number(-value)
-    return "0"

@@ -18,8 +18,8 @@ from ledger.ui.board import (
     Report,
     RiskRow,
     resource_block,
-    response_text,
 )
+from ledger.ui.wording import response_text
 
 LIMIT = 500  # a program's components of one kind that one page shows
 

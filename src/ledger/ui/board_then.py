@@ -31,6 +31,7 @@ from ledger.ui.board import (
     resource_block,
 )
 from ledger.ui.board_now import LIMIT
+from ledger.ui.wording import response_text
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -79,7 +80,7 @@ def board_then(connection: Connection, state: ProgramAsOf, day: date) -> Board:
             for r in trends.get(p.id, [])]) for p in project_states],
         benefits=[_benefit(b) for b in found.get("benefit", [])],
         risks=[RiskRow(r.title, owners.get(r.id, ""), r.likelihood, r.impact, r.status,
-                       (r.response or "").capitalize()) for r in _of(state, "risk", Risk)],
+                       response_text(r.response)) for r in _of(state, "risk", Risk)],
         dependencies=[_dependency(d, names, ratings, day) for d in found.get("dependency", [])],
         resources=[_resource(r) for r in found.get("resource", [])],
         decisions=[DecisionRow(d.id, d.taken_at.date(), d.title, d.chosen_option,

@@ -30,8 +30,7 @@ from ledger.projections.dependencies import today
 from ledger.projections.summary import get_program, list_programs
 from ledger.projections.timeline import audit_timeline
 from ledger.services import Services, ServicesDep
-from ledger.ui import board as figures
-from ledger.ui import charts, csrf
+from ledger.ui import charts, csrf, wording
 from ledger.ui.board import TREND_LENGTH, exposure_band
 from ledger.ui.board_now import board_now
 from ledger.ui.board_then import Then, board_then, end_of
@@ -44,7 +43,10 @@ from ledger.ui.session import (
 )
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters.update(number=figures.number, signed=figures.signed)
+templates.env.filters.update(
+    number=wording.number, signed=wording.signed, money=wording.money,
+    verdict=wording.verdict, linked_positions=wording.linked_positions)
+templates.env.globals.update(event_link=wording.event_link)
 templates.env.globals.update(band=exposure_band)
 router = APIRouter(prefix="/ui", include_in_schema=False)
 UUID_OR_EMPTY = "^[0-9a-fA-F-]*$"
@@ -150,6 +152,9 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
     charted = review.benefits[:charts.MAX_CHARTS_PER_PAGE]
     figures = []
     with services.query_engine.connect() as connection:
+        # Options name benefits by id; the page names them as the board knows them.
+        benefit_names = {key: b.name for b in benefits.list_benefits(
+            connection, decision.program_id, limit=500).items for key in (str(b.id), b.id.hex)}
         for outcome in charted:
             view = benefits.get_benefit(connection, outcome.benefit_id)
             profile = view.profile or {}
@@ -158,7 +163,7 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
                 profile.get("baseline_value"), profile.get("target_value"),
                 decision.taken_at, f"decision {decision.taken_at:%d %b %Y}")))
     return render(request, "decision.html", principal=principal, review=review,
-                  decision=decision, figures=figures,
+                  decision=decision, figures=figures, benefit_names=benefit_names,
                   uncharted=review.benefits[charts.MAX_CHARTS_PER_PAGE:])
 
 
