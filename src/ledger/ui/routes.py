@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date as date_type
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Form, Query, Request
@@ -18,6 +19,7 @@ from ledger.access.authorization import (
     may_audit_whole_log,
     may_read,
     may_read_timeline,
+    may_replay,
     require_program,
 )
 from ledger.access.sessions import end_session, start_session
@@ -31,9 +33,11 @@ from ledger.projections.summary import get_program, list_programs
 from ledger.projections.timeline import audit_timeline
 from ledger.services import Services, ServicesDep
 from ledger.ui import charts, csrf, wording
+from ledger.ui.audit_filters import read_filters
 from ledger.ui.board import TREND_LENGTH, exposure_band
 from ledger.ui.board_now import board_now
 from ledger.ui.board_then import Then, board_then, end_of
+from ledger.ui.changes import entity_changes
 from ledger.ui.session import (
     COOKIE,
     UiPrincipal,
@@ -45,11 +49,12 @@ from ledger.ui.session import (
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters.update(
     number=wording.number, signed=wording.signed, money=wording.money,
-    verdict=wording.verdict, linked_positions=wording.linked_positions)
+    verdict=wording.verdict, linked_positions=wording.linked_positions,
+    count_of=wording.count_of)
 templates.env.globals.update(event_link=wording.event_link)
 templates.env.globals.update(band=exposure_band)
 router = APIRouter(prefix="/ui", include_in_schema=False)
-UUID_OR_EMPTY = "^[0-9a-fA-F-]*$"
+PAGE_SIZE = 100  # timeline events per page
 DATE_OR_EMPTY = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
 DIGITS_OR_EMPTY = "^[0-9]*$"
 
@@ -169,28 +174,34 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
 
 @router.get("/audit", response_class=HTMLResponse)
 def timeline(request: Request, principal: UiPrincipal, services: ServicesDep,
-             program_id: Annotated[str, Query(max_length=36, pattern=UUID_OR_EMPTY)] = "",
+             program: Annotated[str, Query(max_length=64)] = "",
+             program_id: Annotated[str, Query(max_length=64)] = "",
              actor: Annotated[str, Query(max_length=64)] = "",
              type: Annotated[str, Query(max_length=64)] = "",
-             after: Annotated[str, Query(max_length=18, pattern="^[0-9]*$")] = "",
+             after: Annotated[str, Query(max_length=32)] = "",
+             cursor: Annotated[str, Query(max_length=200)] = "",
              ) -> HTMLResponse:
-    """Form fields arrive as text, empty when unused; only filled ones filter."""
-    program = _uuid_or_none(program_id)
-    may_read_timeline(principal, program)
+    """Form fields arrive as text, empty when unused; only filled ones filter. Unreadable
+    ones are named on the page (a 422), with the form to correct them."""
+    may_replay(principal)
+    visible = set(principal.programs) if principal.programs is not None else None
     with services.query_engine.connect() as connection:
-        entries = audit_timeline(
-            connection, program_id=program, actor=actor or None, event_type=type or None,
-            after=int(after) if after else None, limit=100).items
-    return render(request, "audit.html", principal=principal, entries=entries,
-                 filters={"program_id": program_id, "actor": actor, "type": type,
-                          "after": after})
-
-
-def _uuid_or_none(text: str) -> UUID | None:
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        raise InvalidInput("program_id", "give a program id, or leave it empty") from None
+        filters = read_filters(connection, program or program_id, actor, type, after, visible)
+        if filters.problems:
+            return render(request, "audit.html", status_code=422, principal=principal,
+                          entries=[], changes={}, filters=filters, next_page=None)
+        may_read_timeline(principal, filters.program_id)
+        page = audit_timeline(
+            connection, program_id=filters.program_id, actor=filters.actor or None,
+            event_type=filters.event_type, after=filters.after_position,
+            limit=PAGE_SIZE, cursor=cursor or None)
+    changes = entity_changes(services.ledger,
+                             [(e.aggregate_id, e.version) for e in page.items])
+    next_page = (f"/ui/audit?{urlencode(filters.query(cursor=page.next_cursor))}"
+                 if page.next_cursor else None)
+    return render(request, "audit.html", principal=principal, entries=page.items,
+                  changes=changes, filters=filters, next_page=next_page,
+                  first_page=f"/ui/audit?{urlencode(filters.query())}" if cursor else None)
 
 
 @router.get("/verify", response_class=HTMLResponse)

@@ -35,6 +35,11 @@ def signed(value: float | Decimal) -> str:
     return "0"
 
 
+def count_of(count: int, noun: str) -> str:
+    """"1 event", "2 events", "0 signed checkpoints", with separators."""
+    return f"{number(count)} {noun}{'' if count == 1 else 's'}"
+
+
 def money(value: float | Decimal) -> str:
     """A cost with sign, separators and unit: "+38,000 EUR", "−420,000 EUR"."""
     return f"{signed(value)} {CURRENCY}"
