@@ -69,7 +69,7 @@ def test_dashboard_shows_health_benefits_risks_and_dependencies(
     expect(health.get_by_role("rowheader", name="Data migration")).to_be_visible()
     benefits = page.get_by_role("table", name="Benefits")
     expect(benefits).to_contain_text("Order-to-cash cycle time")
-    expect(benefits).to_contain_text("76 %")  # (31.4 - 42) / (28 - 42)
+    expect(benefits).to_contain_text("76%")  # (31.4 - 42) / (28 - 42)
     expect(page.locator("figure svg").first).to_be_visible()
     heat = page.get_by_role("table", name="Heat map of open risks", exact=False)
     expect(heat).to_be_visible()
