@@ -9,6 +9,9 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from ledger.domain.project import RAG_DIMENSIONS
+from ledger.projections.dependencies import is_at_risk
+from ledger.projections.projects import StatusReport
 from ledger.ui import charts
 from ledger.ui.wording import number
 
@@ -175,3 +178,19 @@ def resource_block(name: str, unit: str, months: Iterable[tuple[str, Decimal, De
         name, unit, [m[0] for m in loads], [float(m[1]) for m in loads],
         [float(m[2]) for m in loads], [bool(m[3]) for m in loads]) if loads else ""
     return ResourceBlock(name, unit, chart, over)
+
+
+def health_row(name: str, lifecycle: str, reports: list[StatusReport]) -> HealthRow:
+    return HealthRow(name, lifecycle, [
+        Report(r.effective_at.date(), {d: getattr(r, d) for d in RAG_DIMENSIONS}, r.reason)
+        for r in reports])
+
+
+def dependency_row(provider: str, deliverable: str | None, consumer: str, needed_by: date,
+                   status: str, provider_red: bool, needed_by_passed: bool) -> DependencyRow:
+    """A dependency as the page lists it, at risk by the rollup's own rule."""
+    flags = [text for flag, text in ((provider_red, "provider reports red"),
+                                     (needed_by_passed, "needed-by date passed")) if flag]
+    return DependencyRow(f"{provider} ({deliverable})" if deliverable else provider, consumer,
+                         needed_by, status, is_at_risk(status, provider_red, needed_by_passed),
+                         flags)

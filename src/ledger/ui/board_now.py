@@ -6,7 +6,6 @@ from uuid import UUID
 
 from sqlalchemy.engine import Connection
 
-from ledger.domain.project import RAG_DIMENSIONS
 from ledger.projections import benefits, decisions, dependencies, projects, resources, risks
 from ledger.ui.board import (
     TREND_LENGTH,
@@ -14,9 +13,9 @@ from ledger.ui.board import (
     Board,
     DecisionRow,
     DependencyRow,
-    HealthRow,
-    Report,
     RiskRow,
+    dependency_row,
+    health_row,
     resource_block,
 )
 from ledger.ui.wording import response_text
@@ -29,9 +28,7 @@ def board_now(connection: Connection, program_id: UUID) -> Board:
     names = {p.id: p.name for p in project_list}
     trends = projects.recent_reports(connection, program_id, TREND_LENGTH)
     return Board(
-        health=[HealthRow(p.name, p.lifecycle, [
-            Report(r.effective_at.date(), {d: getattr(r, d) for d in RAG_DIMENSIONS}, r.reason)
-            for r in trends.get(p.id, [])]) for p in project_list],
+        health=[health_row(p.name, p.lifecycle, trends.get(p.id, [])) for p in project_list],
         benefits=[BenefitRow(
             b.name, b.unit, (b.profile or {}).get("baseline_value"),
             (b.profile or {}).get("target_value"), b.latest_value, b.realization,
@@ -55,12 +52,8 @@ def board_now(connection: Connection, program_id: UUID) -> Board:
 
 
 def _dependency(view: dependencies.DependencyView, names: dict[UUID, str]) -> DependencyRow:
-    provider = names.get(view.provider_project_id, str(view.provider_project_id))
-    if view.provider_deliverable:
-        provider += f" ({view.provider_deliverable})"
-    flags = [text for flag, text in ((view.provider_red, "provider reports red"),
-                                     (view.needed_by_passed, "needed-by date passed"))
-             if flag]
-    return DependencyRow(provider, names.get(view.consumer_project_id,
-                                             str(view.consumer_project_id)),
-                         view.needed_by, view.status, dependencies.at_risk(view), flags)
+    return dependency_row(
+        names.get(view.provider_project_id, str(view.provider_project_id)),
+        view.provider_deliverable,
+        names.get(view.consumer_project_id, str(view.consumer_project_id)),
+        view.needed_by, view.status, view.provider_red, view.needed_by_passed)
