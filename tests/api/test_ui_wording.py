@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ledger.projections.timeline import summarize
 from ledger.ui.board import exposure_band
 from ledger.ui.changes import _diff, readable
 from ledger.ui.wording import CURRENCY, count_of, linked_positions, money, verdict
@@ -44,11 +45,22 @@ def test_a_change_names_only_what_the_event_changed_on_its_entity() -> None:
     before = {"components": {"a" * 32: "resource"}, "status": "open", "program_id": "p"}
     after = {"components": {"a" * 32: "resource", "b" * 32: "risk"}, "status": "open",
              "program_id": "p"}
-    assert _diff(before, after) == [("components", "", "risk")]
-    assert _diff({"likelihood": 4}, {"likelihood": 5}) == [("likelihood", "4", "5")]
-    assert _diff({}, {"note": "", "title": "T"}) == [("title", "", "T")]
+    assert _diff(before, after, {}) == [("components", "", "risk")]
+    assert _diff({"likelihood": 4}, {"likelihood": 5}, {}) == [("likelihood", "4", "5")]
+    assert _diff({}, {"note": "", "title": "T"}, {}) == [("title", "", "T")]
 
 
 def test_exposure_bands_match_the_rollups_high() -> None:
     assert [exposure_band(e) for e in (25, 15, 14, 6, 5, 1)] == [
         "high", "high", "medium", "medium", "low", "low"]
+
+
+def test_an_id_reads_as_the_name_of_what_it_identifies() -> None:
+    risk = "83c38f05-5a5d-42fe-b3d7-9b33de0ad97f"
+    names = {risk.replace("-", ""): "Loss of the lead SAP architect"}
+    assert readable({"risk": [risk]}, names) == "risk Loss of the lead SAP architect"
+
+
+def test_a_timeline_summary_leaves_out_empty_values() -> None:
+    line = summarize("BenefitMeasured", {"value": 24.2, "source": "BI", "note": ""}, None)
+    assert line == "Benefit measured (value: 24.2; source: BI)"

@@ -147,6 +147,9 @@ def test_audit_timeline_pages_filters_and_shows_readable_changes(
         expect(page.locator("table.timeline")).not_to_contain_text(junk)
     expect(changes.filter(has_text="likelihood: 4 → 5").first).to_be_visible()
     expect(changes.filter(has_text="kind:")).to_have_count(0)  # not another event's field
+    expect(changes.filter(has_text="affects: project").first).to_be_visible()
+    expect(page.locator("table.timeline")).not_to_contain_text(
+        re.compile(r"\bproject [0-9a-f]{8}\b"))  # ids read as names
     page.get_by_role("link", name="Next 100 events").click()
     expect(rows.first.locator("td").first).to_have_text("101")
     expect(page.get_by_role("link", name="First page")).to_be_visible()

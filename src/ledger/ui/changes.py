@@ -4,7 +4,7 @@ state folded from its events just before and just after, compared field by field
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -20,9 +20,10 @@ SKIPPED = {"program_id"}  # set once, never changed: it would only repeat the fi
 Change = tuple[str, str, str]  # (field, before, after); before is "" when first set
 
 
-def entity_changes(ledger: LedgerService,
-                   events: Iterable[tuple[UUID, int]]) -> dict[tuple[UUID, int], list[Change]]:
-    """For each (aggregate id, version), the fields that event changed on that aggregate.
+def entity_changes(ledger: LedgerService, events: Iterable[tuple[UUID, int]],
+                   names: Mapping[str, str]) -> dict[tuple[UUID, int], list[Change]]:
+    """For each (aggregate id, version), the fields that event changed on that aggregate;
+    an id is written as the name in ``names`` (by its 32 hex digits) where there is one.
 
     Each aggregate's events are read and folded once, however many of its events the page
     shows."""
@@ -40,12 +41,13 @@ def entity_changes(ledger: LedgerService,
                 break
             after = aggregate_state(aggregate)["state"]  # plain: a copy, not a view
             if event.originator_version in versions:
-                found[(aggregate_id, event.originator_version)] = _diff(before, after)
+                found[(aggregate_id, event.originator_version)] = _diff(before, after, names)
             before = after
     return found
 
 
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+def _diff(before: dict[str, Any], after: dict[str, Any],
+          names: Mapping[str, str]) -> list[Change]:
     changes: list[Change] = []
     for field in after:
         old, new = before.get(field), after[field]
@@ -53,16 +55,17 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
             continue
         label = field.replace("_", " ")
         if isinstance(old, dict) and isinstance(new, dict):
-            changes.extend(_dict_changes(label, old, new))
+            changes.extend(_dict_changes(label, old, new, names))
         elif isinstance(old, list) and isinstance(new, list) and new[:len(old)] == old:
-            changes.append((label, "", "added " + readable(new[len(old):])))
+            changes.append((label, "", "added " + readable(new[len(old):], names)))
         else:
-            changes.append((label, readable(old) if old not in (None, {}, []) else "",
-                            readable(new)))
+            changes.append((label, readable(old, names) if old not in (None, {}, []) else "",
+                            readable(new, names)))
     return changes
 
 
-def _dict_changes(label: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def _dict_changes(label: str, old: dict[str, Any], new: dict[str, Any],
+                  names: Mapping[str, str]) -> list[Change]:
     """Keyed collections (components, deliverables, allocations) by the keys that moved."""
     changes: list[Change] = []
     for key in new.keys() | old.keys():
@@ -71,16 +74,19 @@ def _dict_changes(label: str, old: dict[str, Any], new: dict[str, Any]) -> list[
         name = label if HEX_ID.match(key) else f"{label}: {key.replace('_', ' ')}"
         if isinstance(old.get(key), dict) and isinstance(new.get(key), dict):
             changes.extend((f"{name} {field}", before, after)
-                           for field, before, after in _diff(old[key], new[key]))
+                           for field, before, after in _diff(old[key], new[key], names))
         elif key not in new:
-            changes.append((name, readable(old[key]), "removed"))
+            changes.append((name, readable(old[key], names), "removed"))
         else:
-            changes.append((name, readable(old[key]) if key in old else "", readable(new[key])))
+            changes.append((name, readable(old[key], names) if key in old else "",
+                            readable(new[key], names)))
     return sorted(changes)
 
 
-def readable(value: Any) -> str:
-    """A stored value as a person writes it: no Python reprs, no "None", ids shortened."""
+def readable(value: Any, names: Mapping[str, str] | None = None) -> str:
+    """A stored value as a person writes it: no Python reprs, no "None", an id as the name
+    of what it identifies (or shortened, for an entity without one)."""
+    names = names or {}
     if value is None:
         return "none"
     if isinstance(value, bool):
@@ -89,14 +95,15 @@ def readable(value: Any) -> str:
         return number(value)
     if isinstance(value, str):
         if HEX_ID.match(value):
-            return value.replace("-", "")[:8]
+            digits = value.replace("-", "")
+            return names.get(digits) or digits[:8]
         if ISO_MOMENT.match(value):
             return datetime.fromisoformat(value).strftime("%d %b %Y")
         return value
     if isinstance(value, list):
-        return "; ".join(readable(item) for item in value) or "none"
+        return "; ".join(readable(item, names) for item in value) or "none"
     if isinstance(value, dict):
-        parts = [f"{k.replace('_', ' ')} {readable(v)}" for k, v in value.items()
+        parts = [f"{k.replace('_', ' ')} {readable(v, names)}" for k, v in value.items()
                  if v not in (None, "", [], {}) and not HEX_ID.match(k)]
         return ", ".join(parts) or "none"
     return str(value)

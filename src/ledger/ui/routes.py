@@ -29,6 +29,7 @@ from ledger.domain.errors import InvalidInput
 from ledger.domain.project import RAG_DIMENSIONS
 from ledger.projections import benefits
 from ledger.projections.dependencies import today
+from ledger.projections.names import entity_names
 from ledger.projections.summary import get_program, list_programs
 from ledger.projections.timeline import audit_timeline
 from ledger.services import Services, ServicesDep
@@ -195,8 +196,9 @@ def timeline(request: Request, principal: UiPrincipal, services: ServicesDep,
             connection, program_id=filters.program_id, actor=filters.actor or None,
             event_type=filters.event_type, after=filters.after_position,
             limit=PAGE_SIZE, cursor=cursor or None)
+        names = entity_names(connection, {e.program_id for e in page.items if e.program_id})
     changes = entity_changes(services.ledger,
-                             [(e.aggregate_id, e.version) for e in page.items])
+                             [(e.aggregate_id, e.version) for e in page.items], names)
     next_page = (f"/ui/audit?{urlencode(filters.query(cursor=page.next_cursor))}"
                  if page.next_cursor else None)
     return render(request, "audit.html", principal=principal, entries=page.items,
