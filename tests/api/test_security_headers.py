@@ -56,7 +56,7 @@ def test_a_response_that_sets_its_own_cache_control_keeps_it() -> None:
 
 
 def test_the_chart_style_that_the_policy_allows_is_the_one_matplotlib_writes() -> None:
-    svg = charts.realization_bars(["a"], [0.5])
+    svg = charts.realization_bars(["a"], [0.5], [""])
     assert f"<style type=\"text/css\">{MATPLOTLIB_SVG_STYLE}</style>" in svg
 
 

@@ -98,12 +98,27 @@ def test_a_viewer_typing_an_audit_url_gets_an_html_page(api: Api, world: World) 
         "application/problem+json"
 
 
-def test_bad_timeline_filters_are_a_422_page(api: Api, world: World) -> None:
+def test_bad_timeline_filters_are_a_422_page_naming_each_one(api: Api, world: World) -> None:
     browser = signed_in(api, "admin")
-    for query in ("after=%C2%B3", "program_id=not-a-program", "program_id=----"):
+    for query, named in (("after=%C2%B3", "After position: “³” is not a position"),
+                         ("program_id=not-a-program", "no program you may see has the code"),
+                         ("program=----", "“----”"),
+                         ("type=Nonsense+happened", "no recorded event is called")):
         response = browser.get(f"/ui/audit?{query}")
         assert response.status_code == 422, query
-        assert "<h1>Invalid input</h1>" in response.text
+        assert 'role="alert"' in response.text and named in response.text, query
+        assert 'name="program"' in response.text  # the form is there to correct it
+        assert "<tbody>" not in response.text  # and nothing was searched
+
+
+def test_a_scoped_reader_cannot_learn_another_programs_code(api: Api, world: World) -> None:
+    code = api.get(f"/v1/programs/{world.program}").json()["code"]
+    own = signed_in(api, "auditor").get(f"/ui/audit?program={code.lower()}")
+    assert own.status_code == 200 and "editor.one" in own.text
+    elsewhere = signed_in(api, "auditor-elsewhere").get(f"/ui/audit?program={code}")
+    unknown = signed_in(api, "auditor-elsewhere").get("/ui/audit?program=NO-SUCH-CODE")
+    assert elsewhere.status_code == unknown.status_code == 422
+    assert "no program you may see" in elsewhere.text
 
 
 def test_every_ui_page_is_in_the_matrix(world: World) -> None:

@@ -63,15 +63,15 @@ def test_dashboard_shows_health_benefits_risks_and_dependencies(
         browser: Browser, demo_server: Server) -> None:
     page = _signed_in(browser, demo_server)
     page.get_by_role("link", name="ERP-TRANSFORM").click()
-    expect(page.get_by_role("heading", name="ERP transformation (ERP-TRANSFORM, active)",
-                            exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "ERP transformation ERP-TRANSFORM · active")
     health = page.get_by_role("table", name="Latest status report of each project")
     expect(health.get_by_role("rowheader", name="Data migration")).to_be_visible()
     benefits = page.get_by_role("table", name="Benefits")
     expect(benefits).to_contain_text("Order-to-cash cycle time")
     expect(benefits).to_contain_text("76%")  # (31.4 - 42) / (28 - 42)
     expect(page.locator("figure svg").first).to_be_visible()
-    heat = page.get_by_role("table", name="Open and materialised risks", exact=False)
+    heat = page.get_by_role("table", name="Heat map of open risks", exact=False)
     expect(heat).to_be_visible()
     dependencies = page.get_by_role("table", name="Dependencies; at-risk ones are marked")
     expect(dependencies).to_contain_text("at risk")  # training: needed by date passed
@@ -95,7 +95,7 @@ def test_decision_review_marks_the_choice_and_the_decision_date(
     expect(chosen).to_contain_text("chosen")
     expect(page.locator("figure").first).to_contain_text("decision date marked")
     expect(page.locator("figure svg").first).to_contain_text("decision 05 Mar 2026")
-    expect(page.get_by_text("as_expected")).to_be_visible()
+    expect(page.get_by_text("As expected")).to_be_visible()
     _shot(page, "decision-review")
     session = next(c for c in page.context.cookies() if c["name"] == "ledger_session")
     page.get_by_role("button", name="Sign out").click()
@@ -112,7 +112,7 @@ def test_audit_timeline_filters_and_verification_status(browser: Browser,
                                                           demo_server: Server) -> None:
     page = _signed_in(browser, demo_server)
     page.get_by_role("link", name="Audit timeline").click()
-    page.get_by_label("Event type").fill("DecisionRecorded")
+    page.get_by_label("Event").fill("DecisionRecorded")
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_role("table").locator("tbody tr")
     expect(rows).to_have_count(6)

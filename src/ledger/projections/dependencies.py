@@ -78,6 +78,10 @@ class DependencyView(BaseModel):
     position: int
 
 
+# Statuses in which a dependency is still owed: its needed-by date can pass.
+OPEN_STATUSES = ("open", "committed", "at_risk", "broken")
+
+
 def today() -> date:
     """The UTC date that callers ask "overdue" against (the queries take it as an argument)."""
     return datetime.now(UTC).date()
@@ -88,13 +92,12 @@ def _with_flags(today: date) -> Select[Any]:
     while the dependency is still open. ``today`` is an argument: queries never read clocks
     inside SQL, so tests pin it."""
     provider = projects.alias("provider")
-    open_statuses = ("open", "committed", "at_risk", "broken")
     red = func.coalesce(provider.c.latest_report["overall"].as_string() == "red", False)
     return select(
         dependencies,
         red.label("provider_red"),
         and_(dependencies.c.needed_by < today.isoformat(),
-             dependencies.c.status.in_(open_statuses)).label("needed_by_passed"),
+             dependencies.c.status.in_(OPEN_STATUSES)).label("needed_by_passed"),
     ).join(provider, provider.c.project_id == dependencies.c.provider_project_id, isouter=True)
 
 
@@ -108,6 +111,26 @@ def _dependency(row: Any) -> DependencyView:
         declared_at=row.declared_at, status_changed_at=row.status_changed_at,
         provider_red=bool(row.provider_red), needed_by_passed=bool(row.needed_by_passed),
         version=row.version, position=row.last_position)
+
+
+TROUBLED_STATUSES = ("at_risk", "broken")
+
+
+def is_at_risk(status: str, provider_red: bool, needed_by_passed: bool) -> bool:
+    """The one rule for "at risk", which the rollup, the tiles and the tables all ask: marked
+    at_risk or broken, or its provider reports red, or still open after its needed-by date."""
+    return status in TROUBLED_STATUSES or provider_red or needed_by_passed
+
+
+def at_risk(dependency: DependencyView) -> bool:
+    return is_at_risk(dependency.status, dependency.provider_red, dependency.needed_by_passed)
+
+
+def count_at_risk(connection: Connection, program_id: UUID, today: date) -> int:
+    """How many of the program's dependencies are ``at_risk``."""
+    rows = connection.execute(_with_flags(today).where(
+        dependencies.c.program_id == str(program_id)))
+    return sum(1 for row in rows if at_risk(_dependency(row)))
 
 
 def get_dependency(connection: Connection, dependency_id: UUID, today: date) -> DependencyView:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, String, Table, Text
+from uuid import UUID
+
+from sqlalchemy import Column, String, Table, Text, select
+from sqlalchemy.engine import Connection
 
 from ledger.db import ID, POSITION, Document, UTCDateTime, metadata
 from ledger.domain.program import Program
@@ -50,3 +53,10 @@ def _status(event: Program.ProgramStatusChanged, position: int, view: View) -> N
 @model.on(Program.ProgramComponentRegistered)
 def _component(event: Program.ProgramComponentRegistered, position: int, view: View) -> None:
     model.touch(event, position, view)
+
+
+def program_id_by_code(connection: Connection, code: str) -> UUID | None:
+    """The id of the program with this code (codes are unique), if there is one."""
+    found = connection.execute(
+        select(programs.c.program_id).where(programs.c.code == code)).scalar()
+    return UUID(str(found)) if found is not None else None

@@ -179,3 +179,24 @@ def list_projects(connection: Connection, program_id: UUID, limit: int = DEFAULT
     query = select(projects).where(projects.c.program_id == str(program_id))
     return keyset_page(connection, query, projects.c.project_id, limit, cursor,
                        lambda row: _project(row, []))
+
+
+def recent_reports(connection: Connection, program_id: UUID, per_project: int,
+                   known_at: int | None = None,
+                   effective_by: datetime | None = None) -> dict[UUID, list[StatusReport]]:
+    """Each project's last ``per_project`` status reports, oldest first (business time);
+    only those recorded by position ``known_at`` and effective by ``effective_by``, if given.
+    """
+    query = select(status_history).where(status_history.c.program_id == str(program_id))
+    if known_at is not None:
+        query = query.where(status_history.c.position <= known_at)
+    if effective_by is not None:
+        query = query.where(status_history.c.effective_at <= effective_by)
+    rows = connection.execute(
+        query.order_by(status_history.c.effective_at, status_history.c.position))
+    recent: dict[UUID, list[StatusReport]] = {}
+    for row in rows:
+        reports = recent.setdefault(UUID(str(row.project_id)), [])
+        reports.append(StatusReport(**dict(row._mapping)))
+        del reports[:-per_project]
+    return recent

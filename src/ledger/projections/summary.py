@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from ledger.domain.errors import NotFound
 from ledger.domain.lifecycle import PROJECT_LIFECYCLE
 from ledger.projections.benefits import program_realizations
-from ledger.projections.dependencies import dependencies
+from ledger.projections.dependencies import count_at_risk, today
 from ledger.projections.failures import raise_if_stale
 from ledger.projections.pages import DEFAULT_LIMIT, Page, keyset_page
 from ledger.projections.programs import programs
@@ -36,7 +36,9 @@ class Rollups(BaseModel):
         description="Mean realization, (latest - baseline) / (target - baseline), of the "
         "benefits that have a profile and a measurement; 1.0 means on target.")
     open_high_risks: int = Field(description=f"Risks not closed with exposure >= {HIGH_EXPOSURE}.")
-    dependencies_at_risk: int = Field(description="Dependencies at_risk or broken.")
+    dependencies_at_risk: int = Field(
+        description="Dependencies marked at_risk or broken, whose provider reports red, or "
+        "still open after their needed-by date.")
     over_allocated_months: int = Field(description="Resource-months allocated over capacity.")
 
 
@@ -66,9 +68,7 @@ def _rollups(connection: Connection, program_id: str) -> Rollups:
     high = connection.execute(select(func.count()).where(
         risks.c.program_id == program_id, risks.c.status != "closed",
         risks.c.exposure >= HIGH_EXPOSURE)).scalar_one()
-    troubled = connection.execute(select(func.count()).where(
-        dependencies.c.program_id == program_id,
-        dependencies.c.status.in_(("at_risk", "broken")))).scalar_one()
+    troubled = count_at_risk(connection, UUID(program_id), today())
     over = program_over_allocated_months(connection, UUID(program_id))
     return Rollups(
         projects_total=sum(lifecycles.values()), projects_by_lifecycle=dict(lifecycles),

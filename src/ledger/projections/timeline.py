@@ -106,7 +106,7 @@ def _telling(data: dict[str, Any], reason: str | None) -> list[str]:
     telling: list[str] = []
     for name, value in data.items():
         label = _label(name)
-        if label is not None and _short_plain(value) and value != reason:
+        if label is not None and _short_plain(value) and value not in (reason, ""):
             telling.append(f"{label}: {value}")
             if len(telling) == 3:
                 break
@@ -165,3 +165,8 @@ def audit_timeline(
         query = query.where(timeline.c.position > after)
     return keyset_page(connection, query, timeline.c.position, limit, cursor,
                        lambda row: TimelineEntry(**dict(row._mapping)))
+
+
+def event_types(connection: Connection) -> list[str]:
+    """Every event type the timeline holds, sorted (the filter's vocabulary)."""
+    return sorted(connection.execute(select(timeline.c.event_type).distinct()).scalars())

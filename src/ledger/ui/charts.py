@@ -89,15 +89,60 @@ def benefit_series(name: str, unit: str, points: list[tuple[datetime, float]],
 
 
 @_plain_text
-def realization_bars(names: list[str], shares: list[float]) -> str:
-    """Benefits realization as horizontal bars, in percent of the planned improvement."""
-    figure, axes = plt.subplots(figsize=(7, 0.5 + 0.45 * max(1, len(names))))
+def realization_bars(names: list[str], shares: list[float], notes: list[str]) -> str:
+    """Benefits realization as horizontal bars, in percent of the planned improvement, each
+    labelled with its share and ``notes`` (the value against its target); the target is the
+    100 % line."""
+    figure, axes = plt.subplots(figsize=(9, 0.9 + 0.5 * max(1, len(names))))
     # Bars by index, labelled after: two benefits with the same name stay two bars.
     rows = range(len(names))
-    axes.barh(rows, [share * 100 for share in shares], color=COLOURS["bar"])
+    percents = [share * 100 for share in shares]
+    axes.barh(rows, percents, color=COLOURS["bar"], height=0.6)
     axes.set_yticks(rows, [label(name) for name in names])
-    axes.axvline(100, color=COLOURS["target"], linestyle="--")
-    axes.set_xlabel("realization (% of planned improvement)")
+    axes.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1.5)
+    axes.annotate("target", (100, 1.0), xycoords=("data", "axes fraction"),
+                  xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8,
+                  color=COLOURS["target"])
+    right = max([120.0, *(p + 60 for p in percents)])
+    axes.set_xlim(min([0.0, *percents]) * 1.1, right)
+    for row, percent, note in zip(rows, percents, notes, strict=True):
+        # On a white ground, so the target line behind a label never strikes it through.
+        axes.annotate(f"{percent:.0f}%  {note}", (max(percent, 0), row), xytext=(4, 0),
+                      textcoords="offset points", va="center", fontsize=8, zorder=3,
+                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    axes.set_title("Benefits realization", fontsize=11, loc="left", pad=14)
+    axes.set_xlabel("realization (% of the planned improvement from baseline to target)")
     axes.invert_yaxis()
     axes.grid(axis="x", alpha=0.3)
+    return _svg(figure)
+
+
+@_plain_text
+def resource_load(name: str, unit: str, months: list[str], allocated: list[float],
+                  capacity: list[float], governed: list[bool]) -> str:
+    """A resource's monthly load as bars against its capacity; the part over capacity is
+    red, hatched where a decision accepted it."""
+    figure, axes = plt.subplots(figsize=(9, 2.8))
+    slots = range(len(months))
+    within = [min(a, c) for a, c in zip(allocated, capacity, strict=True)]
+    over = [max(0.0, a - c) for a, c in zip(allocated, capacity, strict=True)]
+    axes.bar(slots, within, color=COLOURS["bar"], width=0.6, label="allocated")
+    for slot, (base, extra, accepted) in enumerate(zip(within, over, governed, strict=True)):
+        if extra:
+            axes.bar(slot, extra, bottom=base, width=0.6, color=COLOURS["decision"],
+                     hatch="//" if accepted else None, edgecolor="white",
+                     label="over capacity, governed" if accepted else "over capacity")
+            axes.annotate("governed" if accepted else "not governed",
+                          (slot, base + extra), xytext=(0, 3), textcoords="offset points",
+                          ha="center", fontsize=8, color=COLOURS["decision"])
+    axes.step([s - 0.5 for s in slots] + [len(months) - 0.5], capacity + capacity[-1:],
+              where="post", color=COLOURS["target"], linestyle="--", label="capacity")
+    axes.set_xticks(slots, months)
+    axes.set_ylim(0, max([*allocated, *capacity]) * 1.25)
+    axes.set_title(f"{label(name)}: monthly load against capacity", fontsize=11, loc="left")
+    axes.set_ylabel(label(unit) + " per month")
+    handles, names = axes.get_legend_handles_labels()
+    unique = dict(zip(names, handles, strict=True))
+    axes.legend(unique.values(), unique.keys(), fontsize=7, loc="upper left", ncol=4)
+    axes.grid(axis="y", alpha=0.3)
     return _svg(figure)

@@ -4,8 +4,10 @@ Every page asks the same rules as the API (``ledger.access.authorization``)."""
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Form, Query, Request
@@ -17,16 +19,26 @@ from ledger.access.authorization import (
     may_audit_whole_log,
     may_read,
     may_read_timeline,
+    may_replay,
     require_program,
 )
 from ledger.access.sessions import end_session, start_session
+from ledger.application.replay import ProgramAsOf
 from ledger.audit.verify import verify
 from ledger.domain.errors import InvalidInput
-from ledger.projections import benefits, decisions, dependencies, projects, risks
+from ledger.domain.project import RAG_DIMENSIONS
+from ledger.projections import benefits
+from ledger.projections.dependencies import today
+from ledger.projections.names import entity_names
 from ledger.projections.summary import get_program, list_programs
 from ledger.projections.timeline import audit_timeline
-from ledger.services import ServicesDep
-from ledger.ui import charts, csrf
+from ledger.services import Services, ServicesDep
+from ledger.ui import charts, csrf, wording
+from ledger.ui.audit_filters import read_filters
+from ledger.ui.board import TREND_LENGTH, exposure_band
+from ledger.ui.board_now import board_now
+from ledger.ui.board_then import Then, board_then, end_of
+from ledger.ui.changes import entity_changes
 from ledger.ui.session import (
     COOKIE,
     UiPrincipal,
@@ -36,8 +48,16 @@ from ledger.ui.session import (
 )
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters.update(
+    number=wording.number, signed=wording.signed, money=wording.money,
+    verdict=wording.verdict, linked_positions=wording.linked_positions,
+    count_of=wording.count_of)
+templates.env.globals.update(event_link=wording.event_link)
+templates.env.globals.update(band=exposure_band)
 router = APIRouter(prefix="/ui", include_in_schema=False)
-UUID_OR_EMPTY = "^[0-9a-fA-F-]*$"
+PAGE_SIZE = 100  # timeline events per page
+DATE_OR_EMPTY = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
+DIGITS_OR_EMPTY = "^[0-9]*$"
 
 
 def render(request: Request, name: str, status_code: int = 200,
@@ -89,26 +109,42 @@ def home(request: Request, principal: UiPrincipal, services: ServicesDep) -> HTM
 
 @router.get("/programs/{program_id}", response_class=HTMLResponse)
 def dashboard(request: Request, program_id: UUID, principal: UiPrincipal,
-              services: ServicesDep) -> HTMLResponse:
+              services: ServicesDep,
+              date: Annotated[str, Query(max_length=10, pattern=DATE_OR_EMPTY)] = "",
+              position: Annotated[str, Query(max_length=18, pattern=DIGITS_OR_EMPTY)] = "",
+              ) -> HTMLResponse:
+    """Today from the read models; with a date or a position, as it stood then (replayed)."""
     may_read(principal)
     require_program(principal, program_id)
+    then = None
     with services.query_engine.connect() as connection:
         summary = get_program(connection, program_id)
-        project_list = projects.list_projects(connection, program_id, limit=500).items
-        benefit_list = benefits.list_benefits(connection, program_id, limit=500).items
-        heat = {(c.likelihood, c.impact): c.count
-                for c in risks.heat_map(connection, program_id)}
-        dependency_list = dependencies.list_dependencies(
-            connection, program_id, dependencies.today(), limit=500).items
-        decision_list = decisions.list_decisions(connection, program_id, limit=500).items
-    names = {p.id: p.name for p in project_list}
-    measured = [b for b in benefit_list if b.realization is not None]
-    chart = charts.realization_bars([b.name for b in measured],
-                                    [b.realization or 0.0 for b in measured])
+        if date or position:
+            then, state = _as_of(services, program_id, date, position)
+            board = board_then(connection, state, then.date)
+        else:
+            board = board_now(connection, program_id)
+    titles = {d.id: d.title for d in board.decisions}
     return render(request, "dashboard.html", principal=principal, program=summary,
-                  projects=project_list, benefits=benefit_list, heat=heat,
-                  dependencies=dependency_list, decisions=decision_list, names=names,
-                  realization_chart=chart)
+                  board=board, then=then, decision_titles=titles,
+                  dimensions=RAG_DIMENSIONS, trend_length=TREND_LENGTH)
+
+
+def _as_of(services: Services, program_id: UUID, day_text: str,
+           position_text: str) -> tuple[Then, ProgramAsOf]:
+    """The replayed program at ``position`` (default: the head), as it stood at the end of
+    ``day`` (default: today)."""
+    head = services.ledger.head_position()
+    position = int(position_text) if position_text else head
+    if not 1 <= position <= head:
+        raise InvalidInput("position", f"give a position from 1 to {head}, the log's head")
+    try:
+        day = date_type.fromisoformat(day_text) if day_text else today()
+    except ValueError:
+        raise InvalidInput("date", "give a date as YYYY-MM-DD") from None
+    state = services.ledger.program_as_of(program_id, position=position,
+                                          effective=end_of(day))
+    return Then(day, state.resolved_position, head, state.note), state
 
 
 @router.get("/decisions/{decision_id}", response_class=HTMLResponse)
@@ -122,6 +158,9 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
     charted = review.benefits[:charts.MAX_CHARTS_PER_PAGE]
     figures = []
     with services.query_engine.connect() as connection:
+        # Options name benefits by id; the page names them as the board knows them.
+        benefit_names = {key: b.name for b in benefits.list_benefits(
+            connection, decision.program_id, limit=500).items for key in (str(b.id), b.id.hex)}
         for outcome in charted:
             view = benefits.get_benefit(connection, outcome.benefit_id)
             profile = view.profile or {}
@@ -130,34 +169,41 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
                 profile.get("baseline_value"), profile.get("target_value"),
                 decision.taken_at, f"decision {decision.taken_at:%d %b %Y}")))
     return render(request, "decision.html", principal=principal, review=review,
-                  decision=decision, figures=figures,
+                  decision=decision, figures=figures, benefit_names=benefit_names,
                   uncharted=review.benefits[charts.MAX_CHARTS_PER_PAGE:])
 
 
 @router.get("/audit", response_class=HTMLResponse)
 def timeline(request: Request, principal: UiPrincipal, services: ServicesDep,
-             program_id: Annotated[str, Query(max_length=36, pattern=UUID_OR_EMPTY)] = "",
+             program: Annotated[str, Query(max_length=64)] = "",
+             program_id: Annotated[str, Query(max_length=64)] = "",
              actor: Annotated[str, Query(max_length=64)] = "",
              type: Annotated[str, Query(max_length=64)] = "",
-             after: Annotated[str, Query(max_length=18, pattern="^[0-9]*$")] = "",
+             after: Annotated[str, Query(max_length=32)] = "",
+             cursor: Annotated[str, Query(max_length=200)] = "",
              ) -> HTMLResponse:
-    """Form fields arrive as text, empty when unused; only filled ones filter."""
-    program = _uuid_or_none(program_id)
-    may_read_timeline(principal, program)
+    """Form fields arrive as text, empty when unused; only filled ones filter. Unreadable
+    ones are named on the page (a 422), with the form to correct them."""
+    may_replay(principal)
+    visible = set(principal.programs) if principal.programs is not None else None
     with services.query_engine.connect() as connection:
-        entries = audit_timeline(
-            connection, program_id=program, actor=actor or None, event_type=type or None,
-            after=int(after) if after else None, limit=100).items
-    return render(request, "audit.html", principal=principal, entries=entries,
-                 filters={"program_id": program_id, "actor": actor, "type": type,
-                          "after": after})
-
-
-def _uuid_or_none(text: str) -> UUID | None:
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        raise InvalidInput("program_id", "give a program id, or leave it empty") from None
+        filters = read_filters(connection, program or program_id, actor, type, after, visible)
+        if filters.problems:
+            return render(request, "audit.html", status_code=422, principal=principal,
+                          entries=[], changes={}, filters=filters, next_page=None)
+        may_read_timeline(principal, filters.program_id)
+        page = audit_timeline(
+            connection, program_id=filters.program_id, actor=filters.actor or None,
+            event_type=filters.event_type, after=filters.after_position,
+            limit=PAGE_SIZE, cursor=cursor or None)
+        names = entity_names(connection, {e.program_id for e in page.items if e.program_id})
+    changes = entity_changes(services.ledger,
+                             [(e.aggregate_id, e.version) for e in page.items], names)
+    next_page = (f"/ui/audit?{urlencode(filters.query(cursor=page.next_cursor))}"
+                 if page.next_cursor else None)
+    return render(request, "audit.html", principal=principal, entries=page.items,
+                  changes=changes, filters=filters, next_page=next_page,
+                  first_page=f"/ui/audit?{urlencode(filters.query())}" if cursor else None)
 
 
 @router.get("/verify", response_class=HTMLResponse)
