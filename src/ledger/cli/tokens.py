@@ -8,7 +8,7 @@ from uuid import UUID
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from sqlalchemy import Engine
 
 from ledger.access.tokens import ROLES, issue_token, list_tokens, revoke_token
@@ -64,8 +64,9 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
     if as_json:
         typer.echo(json.dumps(rows, default=str))
         return
-    table = Table("token id", "principal", "role", "programs", "created", "last used",
-                  "revoked")
+    # The id is what `revoke` takes: never cut, however narrow the terminal.
+    table = Table(Column("token id", no_wrap=True, min_width=36), "principal", "role",
+                  "programs", "created", "last used", "revoked")
     for row in rows:
         programs = row["programs"]
         scope = "all" if not isinstance(programs, list) else ", ".join(map(str, programs))
@@ -76,8 +77,14 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
 
 
 @app.command()
-def revoke(token_id: Annotated[str, typer.Argument(help="The token id from `tokens list`.")],
+def revoke(token_id: Annotated[str, typer.Argument(
+        help="The token id from `tokens list`, or enough of its start to name one token.")],
            ) -> None:
     """Revoke a token; requests with it get 401 from now on, and its UI sessions end."""
-    revoke_token(_engine(), token_id)
-    console.print(f"revoked {token_id}")
+    engine = _engine()
+    matching = [str(row["token_id"]) for row in list_tokens(engine)
+                if str(row["token_id"]).startswith(token_id.strip().lower())]
+    if len(matching) > 1 and token_id not in matching:
+        fail(f"{len(matching)} tokens have ids starting with {token_id}; give more of it")
+    revoke_token(engine, token_id if not matching or token_id in matching else matching[0])
+    console.print(f"revoked {matching[0] if len(matching) == 1 else token_id}")
