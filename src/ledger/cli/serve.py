@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import errno
 import socket
+from typing import Annotated
 
 import typer
 import uvicorn
