@@ -109,6 +109,7 @@ def test_tokens_list_never_cuts_an_id_and_revoke_takes_a_unique_prefix(
     narrow = run_ledger("tokens", "list", COLUMNS="80")
     assert token_id in narrow.stdout
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    assert run_ledger("tokens", "revoke", token_id[:2]).returncode == 1  # too short to name one
     revoked = run_ledger("tokens", "revoke", token_id[:8])
     assert revoked.returncode == 0, revoked.stderr
     assert re.search(rf"revoked\s+{token_id}", revoked.stdout)

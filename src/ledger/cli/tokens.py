@@ -82,9 +82,12 @@ def revoke(token_id: Annotated[str, typer.Argument(
            ) -> None:
     """Revoke a token; requests with it get 401 from now on, and its UI sessions end."""
     engine = _engine()
-    matching = [str(row["token_id"]) for row in list_tokens(engine)
-                if str(row["token_id"]).startswith(token_id.strip().lower())]
-    if len(matching) > 1 and token_id not in matching:
-        fail(f"{len(matching)} tokens have ids starting with {token_id}; give more of it")
-    revoke_token(engine, token_id if not matching or token_id in matching else matching[0])
-    console.print(f"revoked {matching[0] if len(matching) == 1 else token_id}")
+    wanted = token_id.strip().lower()
+    live = [str(row["token_id"]) for row in list_tokens(engine) if row["revoked_at"] is None]
+    matching = [i for i in live if i == wanted] or [
+        i for i in live if len(wanted) >= 4 and i.startswith(wanted)]  # never "" for all
+    if len(matching) > 1:
+        fail(f"{len(matching)} live tokens have ids starting with {token_id}; give more of it")
+    chosen = matching[0] if matching else token_id  # none: revoke_token names the error
+    revoke_token(engine, chosen)
+    console.print(f"revoked {chosen}")
