@@ -51,6 +51,8 @@ def test_the_readme_tour_and_auditors_guide_run_as_written_on_a_fresh_demo(
     demo = run_as_written(".venv/bin/ledger demo", tmp_path, **env)  # as `make demo` does
     assert demo.returncode == 0, demo.stderr
     server = start_server(f"sqlite:///{data_dir / 'ledger.db'}", data_dir)
+    printed = "".join(server.banner)
+    assert f"web UI: {server.url}/ui" in printed and f"API docs: {server.url}/docs" in printed
     try:
         tour = run_as_written(readme_block("A tour with curl"), tmp_path, LEDGER=server.url,
                               **env)
