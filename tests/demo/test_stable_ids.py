@@ -23,7 +23,8 @@ from ledger.domain.project import Project
 from ledger.settings import Settings
 
 
-def _fresh_demo(data_dir: Path) -> list[tuple[UUID, int, str]]:
+def _fresh_demo(data_dir: Path) -> list[tuple[UUID, int, str, str]]:
+    """Each event of a fresh demo: its aggregate, version, type and the id it mints."""
     settings = Settings(data_dir=data_dir)
     ledger = open_ledger(settings)
     try:
@@ -33,9 +34,16 @@ def _fresh_demo(data_dir: Path) -> list[tuple[UUID, int, str]]:
     engine = open_migrated_engine(settings)
     with engine.connect() as connection:
         rows = connection.execute(select(events.c.originator_id, events.c.originator_version,
-                                         events.c.topic).order_by(events.c.id)).all()
+                                         events.c.topic, events.c.state)
+                                  .order_by(events.c.id)).all()
     engine.dispose()
-    return [(_uuid(row[0]), int(row[1]), str(row[2])) for row in rows]
+    return [(_uuid(row[0]), int(row[1]), str(row[2]), _minted(row[3])) for row in rows]
+
+
+def _minted(state: bytes | str) -> str:
+    """A measurement's or an allocation's id, as stored."""
+    fields = json.loads(state)
+    return json.dumps(fields.get("measurement_id") or fields.get("allocation_id"))
 
 
 def _uuid(raw: object) -> UUID:
@@ -45,7 +53,9 @@ def _uuid(raw: object) -> UUID:
 def test_two_fresh_demos_have_the_same_ids_in_the_same_order(tmp_path: Path) -> None:
     first, second = _fresh_demo(tmp_path / "a"), _fresh_demo(tmp_path / "b")
     assert first == second
-    aggregates = {originator for originator, version, _topic in first if version == 1}
+    aggregates = {originator for originator, version, _topic, _minted in first if version == 1}
+    minted = {minted for *_, minted in first if minted != "null"}
+    assert len(minted) > 20  # measurements and allocations
     assert len(aggregates) > 20  # projects, benefits, risks, decisions, dependencies...
     assert program_id_for_code(DEMO_PROGRAM_CODE) in aggregates
 
