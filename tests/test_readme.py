@@ -44,3 +44,16 @@ def test_the_configuration_table_lists_every_setting() -> None:
     documented = {name.lower() for name in re.findall(r"`LEDGER_([A-Z_]+)`", section)}
     internal = {"create_tables"}  # tests only: Alembic owns the schema otherwise
     assert documented == set(Settings.model_fields) - internal
+
+
+def test_the_readme_and_the_makefile_agree_on_how_long_the_benchmarks_take() -> None:
+    comments = (line.lstrip("#").strip() for line in
+                (README.parent / "Makefile").read_text().splitlines())
+    timings = re.search(r"\(~(\d+) min once the large logs are cached.*?~(\d+) min when they "
+                        r"must be written\).*?small ones \(~([\d-]+) min\)", " ".join(comments))
+    assert timings is not None, "the Makefile no longer says how long the benchmarks take"
+    cached, written, quick = timings.groups()
+    readme = " ".join(README.read_text().split())
+    assert f"`make bench` (about {cached} minutes once its logs are cached; about {written} " \
+           "when" in readme
+    assert f"`make bench-quick` (about {quick} minutes)" in readme

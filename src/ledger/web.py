@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from ledger.api.app import api_app
 from ledger.api.middleware import BodyLimit, RequestId, install_request_id_filter
@@ -31,6 +32,8 @@ def create_app(settings: Settings | None = None, *, run_projector: bool = True) 
 
     app = api_app(lifespan)
     install_ui(app)  # after the API's error handlers, which the UI answers as pages
+    # A browser pointed at the server gets the pages (they sign in first), not a 404.
+    app.get("/", include_in_schema=False)(lambda: RedirectResponse("/ui", status_code=307))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)

@@ -135,3 +135,12 @@ def test_checkpoints_are_listed_oldest_first_in_pages(api: Api, world: World) ->
     assert second["next_cursor"] is None
     assert api.get("/v1/audit/checkpoints", role="auditor",
                    cursor="WyJ4Il0=").status_code == 422  # ["x"]: not one of ours
+
+
+def test_without_a_checkpoint_export_and_proof_say_how_to_sign_one(api: Api,
+                                                                   world: World) -> None:
+    for path in ("/v1/audit/export", "/v1/audit/proof/1"):
+        answer = api.get(path, role="auditor")
+        assert answer.status_code == 404, answer.text
+        assert "POST /v1/audit/checkpoints" in answer.json()["detail"]
+        assert "ledger audit checkpoint" in answer.json()["detail"]

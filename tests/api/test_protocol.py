@@ -179,11 +179,18 @@ def test_openapi_documents_every_route_with_problem_responses(api: Api) -> None:
     assert api.client.get("/docs").status_code == 200
 
 
+def test_the_root_leads_a_browser_to_the_web_ui(api: Api) -> None:
+    answer = api.client.get("/", follow_redirects=False)
+    assert answer.status_code == 307 and answer.headers["location"] == "/ui"
+    assert "/ui/login" in str(api.client.get("/").url)  # and /ui asks to sign in
+
+
 def test_docs_load_without_a_cdn(api: Api) -> None:
     pytest.importorskip("fastapi_offline", reason="the docs' assets come from fastapi-offline")
     for page, asset in (("/docs", "/docs/assets/swagger-ui-bundle.js"),
-                        ("/redoc", "/docs/assets/redoc.standalone.js")):
+                        ("/redoc", "/docs/redoc.js")):
         html = api.client.get(page).text
         assert asset in html and "cdn" not in html
         script = api.client.get(asset)
         assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+        assert "https://cdn" not in script.text  # ReDoc's own logo came from one

@@ -32,9 +32,9 @@ def test_unsupported_database_url_is_refused(run_ledger: RunLedger) -> None:
 def test_demo_twice_gives_the_same_event_count(run_ledger: RunLedger) -> None:
     first = json.loads(run_ledger("demo", "--json").stdout)
     second = json.loads(run_ledger("demo", "--json").stdout)
-    assert first["loaded"] is True and first["events"] > 150
+    assert first["loaded"] is True and first["events"] > 150 and first["checkpoint"] == 1
     assert second == {"program": "ERP-TRANSFORM", "loaded": False, "events": 0,
-                      "head": first["head"]}
+                      "head": first["head"], "checkpoint": None}
 
 
 def test_demo_with_unknown_option_fails_without_traceback(run_ledger: RunLedger) -> None:

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -32,6 +32,8 @@ class Server:
     admin_token: str
     process: subprocess.Popen[str]
     database_url: str
+    banner: list[str] = field(default_factory=list)
+    """What it printed until it answered."""
 
     def client(self, token: str | None = None) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=15, headers={
@@ -47,11 +49,12 @@ def start_server(database_url: str, data_dir: Path, *options: str, **env: str) -
         env={**os.environ, "LEDGER_DATABASE_URL": database_url,
              "LEDGER_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    token = ""
+    token, banner = "", list[str]()
     deadline = time.monotonic() + 120
     assert process.stdout is not None
     while time.monotonic() < deadline:  # read the banner until the server answers
         line = process.stdout.readline()
+        banner.append(line)
         if match := re.match(r"LEDGER_ADMIN_TOKEN=(\S+)", line):
             token = match.group(1)
         if "Uvicorn running" in line:  # logged once the socket is bound
@@ -60,7 +63,7 @@ def start_server(database_url: str, data_dir: Path, *options: str, **env: str) -
     threading.Thread(target=_drain, args=(process,), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
     _until_healthy(url, process, deadline)
-    return Server(url, token, process, database_url)
+    return Server(url, token, process, database_url, banner)
 
 
 def _until_healthy(url: str, process: subprocess.Popen[str], deadline: float) -> None:

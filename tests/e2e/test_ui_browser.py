@@ -153,10 +153,14 @@ def test_the_api_docs_work_under_their_content_security_policy(
         browser: Browser, demo_server: Server) -> None:
     page = browser.new_page()
     refused: list[str] = []
-    # Only a refused script or style would break the pages; ReDoc's logo from its CDN is
-    # meant to be refused, as nothing loads from elsewhere.
+    # Only a refused script or style would break the pages; and nothing may load from
+    # elsewhere (ReDoc's own logo used to come from its CDN).
     page.on("console", lambda message: refused.append(message.text)
             if re.search(r"directive: \"(script|style)-src", message.text) else None)
+    elsewhere: list[str] = []
+    page.on("request", lambda request: elsewhere.append(request.url)
+            if request.url.startswith("http") and not request.url.startswith(demo_server.url)
+            else None)
     page.goto(f"{demo_server.url}/docs")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     expect(page.get_by_role("button", name="Authorize", exact=True)).to_be_visible()
@@ -164,4 +168,6 @@ def test_the_api_docs_work_under_their_content_security_policy(
     # ReDoc renders the whole document at once: slow on a busy machine, hence the timeout.
     expect(page.get_by_role("heading", name="Ledger", exact=False).first).to_be_visible(
         timeout=60_000)
-    assert refused == []
+    expect(page.get_by_alt_text("redocly logo")).to_have_attribute(
+        "src", "/docs/assets/favicon.png")
+    assert refused == [] and elsewhere == []

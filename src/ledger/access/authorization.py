@@ -122,8 +122,8 @@ def may_export(principal: Principal, program_id: UUID | None) -> None:
 
 
 def may_audit_whole_log(principal: Principal, action: str) -> None:
-    """Verification, checkpoints, proofs, consistency and the public key concern every
-    program's events at once."""
+    """Verification, checkpoints, proofs and consistency concern every program's events at
+    once. (The public key needs no token at all.)"""
     require_role(principal, AUDITORS, action)
     require_all_programs(principal, action)
 

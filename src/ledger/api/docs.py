@@ -12,12 +12,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ledger.api.security_headers import csp_hash
 
 ASSETS_URL = "/docs/assets"
+# ReDoc's bundle shows Redocly's logo from their CDN; a local image stands in for it.
+REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+REDOC_JS_URL = "/docs/redoc.js"
 
 
 def _assets() -> Path | None:
@@ -47,11 +50,18 @@ def install_docs(app: FastAPI) -> None:
             swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
             swagger_ui_parameters={"persistAuthorization": True}))
 
+    redoc_js = (assets / "redoc.standalone.js").read_bytes().replace(
+        REDOC_CDN_LOGO, f"{ASSETS_URL}/favicon.png".encode())
+
+    @app.get(REDOC_JS_URL, include_in_schema=False)
+    def redoc_script() -> Response:
+        return Response(redoc_js, media_type="text/javascript; charset=utf-8")
+
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
         return _with_policy(get_redoc_html(
             openapi_url=openapi_url, title=f"{app.title} API",
-            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+            redoc_js_url=REDOC_JS_URL,
             redoc_favicon_url=f"{ASSETS_URL}/favicon.png", with_google_fonts=False))
 
 

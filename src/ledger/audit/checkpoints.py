@@ -125,6 +125,10 @@ def latest_checkpoint(db: Reader) -> Checkpoint | None:
     return None if row is None else _from_row(row)
 
 
+SIGN_ONE = ("sign one with `ledger audit checkpoint` (or, as an admin, "
+            "POST /v1/audit/checkpoints)")
+
+
 def checkpoint_or_latest(db: Reader, checkpoint_id: int | None, *, when_none: str
                          ) -> Checkpoint:
     """The checkpoint ``checkpoint_id``, or by default the latest; ``when_none`` tells the
@@ -133,5 +137,5 @@ def checkpoint_or_latest(db: Reader, checkpoint_id: int | None, *, when_none: st
         return get_checkpoint(db, checkpoint_id)
     latest = latest_checkpoint(db)
     if latest is None:
-        raise NotFound(f"no checkpoint has been signed yet; {when_none}")
+        raise NotFound(f"no checkpoint has been signed yet, and {when_none}: {SIGN_ONE}")
     return latest

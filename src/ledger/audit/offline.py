@@ -256,8 +256,13 @@ class _Filtered:
 
 def _read_key(value: str) -> Ed25519PublicKey:
     candidate = Path(value)
-    text = candidate.read_text() if candidate.is_file() else value
-    return load_public_key(text)
+    if not candidate.is_file():
+        return load_public_key(value)
+    try:
+        return load_public_key(candidate.read_text())
+    except ValueError:  # also text that is not UTF-8
+        raise ValueError(f"the key file {value} is not an Ed25519 public key; give the PEM "
+                         "that `ledger audit public-key` prints (or its 64 hex digits)") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -75,7 +75,7 @@ def inclusion_paths(db: Reader, leaf_indices: Sequence[int], tree_size: int
 def inclusion_proof(db: Reader, position: int, checkpoint_id: int | None = None
                     ) -> InclusionProof:
     """Prove the event at ``position`` is in the given (default: latest) checkpoint."""
-    checkpoint = checkpoint_or_latest(db, checkpoint_id, when_none="create one first")
+    checkpoint = checkpoint_or_latest(db, checkpoint_id, when_none="a proof needs one")
     row = db.execute(select(audit_chain.c.leaf_index, audit_chain.c.digest)
                      .where(audit_chain.c.position == position)).first()
     if row is None:
@@ -90,7 +90,7 @@ def inclusion_proof(db: Reader, position: int, checkpoint_id: int | None = None
 def consistency_proof(db: Reader, old_id: int, new_id: int | None = None) -> ConsistencyProof:
     """Prove checkpoint ``new_id`` (default: latest) only appended to checkpoint ``old_id``."""
     old = get_checkpoint(db, old_id)
-    new = checkpoint_or_latest(db, new_id, when_none="create one first")
+    new = checkpoint_or_latest(db, new_id, when_none="a proof needs one")
     if old.tree_size > new.tree_size:
         raise InvalidInput("old_id", f"checkpoint {old.id} covers more events than "
                                      f"checkpoint {new.id}; give the older one first")

@@ -114,7 +114,10 @@ def load_public_key(text: str) -> Ed25519PublicKey:
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("the PEM key is not an Ed25519 public key")
         return key
-    raw = bytes.fromhex(text)
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raise ValueError("not a public key: give a PEM public key or 64 hex digits") from None
     if len(raw) != 32:
         raise ValueError("an Ed25519 public key in hex has 64 hex digits")
     return Ed25519PublicKey.from_public_bytes(raw)

@@ -1,9 +1,13 @@
-"""`ledger audit verify|export|checkpoint|proof|public-key`: tamper evidence for auditors."""
+"""`ledger audit verify|export|checkpoint|checkpoints|proof|public-key`: tamper evidence for
+auditors."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ledger.audit.checkpoints import create_checkpoint
+from ledger.audit.checkpoints import SIGN_ONE, create_checkpoint, list_checkpoints
 from ledger.audit.export import export_csv, export_jsonl
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.proofs import inclusion_proof
@@ -46,8 +50,11 @@ def verify(
     if as_json:
         typer.echo(json.dumps(result.to_dict()))
     elif result.ok:
-        typer.echo(f"ok: {result.checked:,} events, {result.checkpoints_checked} checkpoints; "
-                   f"root {result.head.root.hex()}")
+        signed = (f"{result.checkpoints_checked} signed checkpoint"
+                  f"{'' if result.checkpoints_checked == 1 else 's'}")
+        typer.echo(f"ok: {result.checked:,} events, {signed}; root {result.head.root.hex()}")
+        if not result.checkpoints_checked:
+            console.print(f"note: {SIGN_ONE}; exports and proofs need one")
     else:
         failure = result.first_failure
         assert failure is not None
@@ -73,14 +80,27 @@ def export(
     engine = open_migrated_engine(settings)
     writer = export_jsonl if fmt == "jsonl" else export_csv
     program_id = program_id_for_code(program) if program else None
-    target = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        for line in writer(engine, checkpoint_id=checkpoint, program_id=program_id):
-            target.write(line)
+        lines = writer(engine, checkpoint_id=checkpoint, program_id=program_id)
+        if output is None:
+            sys.stdout.writelines(lines)
+        else:
+            _write_whole(output, lines)
     finally:
-        if output:
-            target.close()
         engine.dispose()
+
+
+def _write_whole(path: Path, lines: Iterable[str]) -> None:
+    """Write beside ``path`` and rename at the end, so a failed export leaves no file (and
+    never a half-written trail that looks like a whole one)."""
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as target:
+            target.writelines(lines)
+        os.replace(partial, path)
+    except BaseException:
+        os.unlink(partial)
+        raise
 
 
 @app.command()
@@ -92,6 +112,23 @@ def checkpoint() -> None:
         settings.resolved_signing_key_path))
     engine.dispose()
     typer.echo(json.dumps(made.to_dict()))
+
+
+@app.command("checkpoints")
+def checkpoints(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List the signed checkpoints, oldest first: keep copies to verify against later."""
+    engine = open_migrated_engine(Settings())
+    with engine.connect() as connection:
+        found = list_checkpoints(connection)
+    engine.dispose()
+    if not found:
+        console.print(f"no checkpoint has been signed yet; {SIGN_ONE}")
+    for made in found:
+        typer.echo(json.dumps(made.to_dict()) if as_json else
+                   f"{made.id:>4}  position {made.position:>8,}  {made.tree_size:>8,} events  "
+                   f"{made.created_at:%Y-%m-%d %H:%M:%S}Z  root {made.root.hex()}")
 
 
 @app.command()

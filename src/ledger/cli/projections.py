@@ -126,10 +126,13 @@ def rebuild(batch_size: Annotated[int, typer.Option(min=1, help="Events per tran
 
 
 class EventsPerSecond(ProgressColumn):
-    """The rebuild's speed so far."""
+    """The speed so far: the recent rate, or on a short run (too few samples for one) the
+    average since the start; nothing rather than a misleading 0 before any event is done."""
 
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed or 0:,.0f} events/s")
+        elapsed = task.finished_time or task.elapsed
+        speed = task.speed or (task.completed / elapsed if task.completed and elapsed else None)
+        return Text(f"{speed:,.0f} events/s" if speed else "")
 
 
 def _progress() -> Progress:

@@ -13,6 +13,7 @@ from rich.table import Table
 from ledger.application import ProgramAsOf
 from ledger.cli.errors import fail
 from ledger.cli.session import open_cli_ledger
+from ledger.domain.errors import NotFound
 from ledger.domain.program import program_id_for_code
 
 console = Console()
@@ -31,13 +32,24 @@ def state(
     """Show a program replayed from events as of a recorded time or a position."""
     if as_of is not None and position is not None:
         fail("give either --as-of or --position, not both", code=2)
+    code = program.upper()
     with open_cli_ledger() as ledger:
         if not ledger.exists(program_id_for_code(program)):
-            fail(f"no program with code {program.upper()}; `ledger demo` loads ERP-TRANSFORM")
-        snapshot = ledger.program_as_of(
-            program_id_for_code(program), position=position, at=_utc(as_of),
-            effective=_utc(effective),
-        )
+            fail(f"no program with code {code}; `ledger demo` loads ERP-TRANSFORM")
+        head = ledger.head_position()
+        if position is not None and position > head:
+            fail(f"--position {position} is past the head of the log ({head}); "
+                 f"give a position from 0 to {head}", code=2)
+        try:
+            snapshot = ledger.program_as_of(
+                program_id_for_code(program), position=position, at=_utc(as_of),
+                effective=_utc(effective),
+            )
+        except NotFound:
+            when = f"position {position}" if position is not None else f"{_utc(as_of)}"
+            fail(f"{code} was not yet recorded at {when}: --as-of and --position ask what the "
+                 "ledger knew then (recorded time); for the program as it stood on a business "
+                 "date, use --effective")
     if as_json:
         typer.echo(json.dumps(describe(snapshot), indent=2, default=str))
     else:
@@ -90,8 +102,10 @@ def _state(component: Any) -> str:
 def _print(snapshot: ProgramAsOf) -> None:
     data = describe(snapshot)
     header = data["program"]
+    on_date = (f", as it stood on {snapshot.effective:%Y-%m-%d %H:%M} UTC"
+               if snapshot.effective else "")
     console.print(f"[bold]{header['code']}[/bold] {header['name']} — {header['status']} "
-                  f"(as known at position {snapshot.position})")
+                  f"(as known at position {snapshot.position}{on_date})")
     table = Table("kind", "name", "state", "version")
     for kind, components in data["components"].items():
         for component in components:

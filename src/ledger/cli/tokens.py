@@ -8,7 +8,7 @@ from uuid import UUID
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from sqlalchemy import Engine
 
 from ledger.access.tokens import ROLES, issue_token, list_tokens, revoke_token
@@ -64,8 +64,9 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
     if as_json:
         typer.echo(json.dumps(rows, default=str))
         return
-    table = Table("token id", "principal", "role", "programs", "created", "last used",
-                  "revoked")
+    # The id is what `revoke` takes: never cut, however narrow the terminal.
+    table = Table(Column("token id", no_wrap=True, min_width=36), "principal", "role",
+                  "programs", "created", "last used", "revoked")
     for row in rows:
         programs = row["programs"]
         scope = "all" if not isinstance(programs, list) else ", ".join(map(str, programs))
@@ -76,8 +77,17 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts
 
 
 @app.command()
-def revoke(token_id: Annotated[str, typer.Argument(help="The token id from `tokens list`.")],
+def revoke(token_id: Annotated[str, typer.Argument(
+        help="The token id from `tokens list`, or enough of its start to name one token.")],
            ) -> None:
     """Revoke a token; requests with it get 401 from now on, and its UI sessions end."""
-    revoke_token(_engine(), token_id)
-    console.print(f"revoked {token_id}")
+    engine = _engine()
+    wanted = token_id.strip().lower()
+    live = [str(row["token_id"]) for row in list_tokens(engine) if row["revoked_at"] is None]
+    matching = [i for i in live if i == wanted] or [
+        i for i in live if len(wanted) >= 4 and i.startswith(wanted)]  # never "" for all
+    if len(matching) > 1:
+        fail(f"{len(matching)} live tokens have ids starting with {token_id}; give more of it")
+    chosen = matching[0] if matching else token_id  # none: revoke_token names the error
+    revoke_token(engine, chosen)
+    console.print(f"revoked {chosen}")

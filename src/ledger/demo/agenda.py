@@ -13,6 +13,7 @@ from uuid import UUID
 
 from ledger.application import ProgramLedger
 from ledger.application.commands.resources import AllocateResource
+from ledger.demo.ids import demo_id
 from ledger.domain.base import Provenance
 
 PMO = Provenance("tom.becker")
@@ -54,6 +55,7 @@ def allocate(story: Story, project: str, month: str, amount: str, when: datetime
         story.ledger.execute(AllocateResource(
             resource_id=story.resource_id, project_id=story.projects[project], month=month,
             amount=Decimal(amount), effective_at=when,
+            allocation_id=demo_id("allocation", project, month, amount, when),
             decision_id=story.decisions[decision] if decision else None), by=PMO)
 
     story.at(when, record)

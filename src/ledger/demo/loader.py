@@ -28,8 +28,9 @@ from ledger.application.commands.projects import (
 from ledger.demo.agenda import PMO, Story
 from ledger.demo.calendar import STORY_START, month_ends, on
 from ledger.demo.governance import schedule_governance
+from ledger.demo.ids import demo_aggregate_id
 from ledger.demo.story import BENEFITS, HEALTH, HEALTH_REASONS, PROGRAM, PROJECTS
-from ledger.domain.base import Provenance
+from ledger.domain.base import Provenance, ids_chosen_by
 from ledger.domain.program import program_id_for_code
 
 DEMO_PROGRAM_CODE = str(PROGRAM["code"])
@@ -54,7 +55,8 @@ def load_demo(ledger: ProgramLedger) -> Story | None:
     schedule_governance(story)
     _report_health(story)
     _close_out(story)
-    story.tell()
+    with ids_chosen_by(demo_aggregate_id):  # the same ids on every fresh demo
+        story.tell()
     return story
 
 

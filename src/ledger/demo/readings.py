@@ -20,6 +20,7 @@ from ledger.application.commands.risks import (
 )
 from ledger.demo.agenda import PMO, Story
 from ledger.demo.calendar import month_ends, on
+from ledger.demo.ids import demo_id
 from ledger.demo.story import ADOPTION_READINGS, INVENTORY_READINGS, O2C_READINGS
 from ledger.domain.base import Provenance
 
@@ -36,14 +37,15 @@ def schedule_measurements(story: Story) -> None:
             when = on(day.year, day.month, day.day)
             story.at(when, lambda name=name, value=value, when=when: story.ledger.execute(
                 MeasureBenefit(benefit_id=story.benefits[name], value=value,
-                               source="Finance data warehouse", effective_at=when), by=BI))
+                               source="Finance data warehouse", effective_at=when,
+                               measurement_id=demo_id("measurement", name, when)), by=BI))
 
 
 def _measure_o2c(story: Story, moment: datetime, value: float) -> None:
     benefit = story.benefits["Order-to-cash cycle time"]
     result = story.ledger.execute(MeasureBenefit(
-        benefit_id=benefit, value=value, source="Finance data warehouse", effective_at=moment),
-        by=BI)
+        benefit_id=benefit, value=value, source="Finance data warehouse", effective_at=moment,
+        measurement_id=demo_id("measurement", "Order-to-cash cycle time", moment)), by=BI)
     if value == 39.0:  # the November 2025 extract missed late invoices; found in January
         story.at(on(2026, 1, 14), lambda: story.ledger.execute(CorrectMeasurement(
             benefit_id=benefit, measurement_id=UUID(result.extra["measurement_id"]), value=42.3,

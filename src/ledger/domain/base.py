@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -48,6 +48,23 @@ def one_moment() -> Iterator[datetime]:
         yield moment
     finally:
         _command_moment.reset(token)
+
+
+# Set while the demo loads: picks each new aggregate's id from what it records, so every fresh
+# demo has the same ids. The id is the event's originator id already; no event changes shape.
+IdChooser = Callable[[type["LedgerAggregate"], Mapping[str, Any]], UUID]
+_id_chooser: ContextVar[IdChooser | None] = ContextVar("id_chooser", default=None)
+
+
+@contextmanager
+def ids_chosen_by(chooser: IdChooser) -> Iterator[None]:
+    """Aggregates created inside take their id from ``chooser(aggregate class, fields)``
+    instead of a random one, unless their class derives it itself (a program, from its code)."""
+    token = _id_chooser.set(chooser)
+    try:
+        yield
+    finally:
+        _id_chooser.reset(token)
 
 
 def check_effective_at(effective_at: datetime | None, now: datetime) -> datetime:
@@ -120,6 +137,9 @@ class LedgerAggregate(Aggregate):
     ) -> Self:
         """Create the aggregate by recording its first event."""
         now = utc_now()
+        chooser = _id_chooser.get()
+        if id is None and chooser is not None:
+            id = chooser(cls, fields)
         return cls._create(
             event_class,
             id=id,

@@ -119,8 +119,9 @@ def sign_checkpoint(principal: CheckpointSignerDep, services: ServicesDep) -> JS
 
 
 @router.get("/public-key", response_model=PublicKeyOut)
-def get_public_key(principal: AuditorDep, services: ServicesDep) -> PublicKeyOut:
-    """The Ed25519 key that signs checkpoints, as hex and PEM."""
+def get_public_key(services: ServicesDep) -> PublicKeyOut:
+    """The Ed25519 key that signs checkpoints, as hex and PEM. Public by nature: no token, so
+    anyone can check a signed checkpoint or an export against it."""
     return PublicKeyOut.of(services.signing_key.public_key())
 
 
@@ -161,7 +162,7 @@ def export_audit_trail(
         services.ledger.load(program_id, Program)  # 404 for an id that is no program
     with services.query_engine.connect() as connection:
         checkpoint = checkpoint_or_latest(
-            connection, checkpoint_id, when_none="POST /v1/audit/checkpoints first")
+            connection, checkpoint_id, when_none="an export needs one to end with")
     # Everything that can fail cleanly has been checked: the stream starts with a 200.
     lines = (export_jsonl if format == "jsonl" else export_csv)(
         services.query_engine, checkpoint_id=checkpoint.id, program_id=program_id)
