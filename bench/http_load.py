@@ -26,6 +26,11 @@ from bench.measure import Figure, median, percentile, rate
 REPORT = {"overall": "green", "schedule": "green", "cost": "green", "scope": "green",
           "resources": "green", "narrative": "bench"}
 
+SPREAD_PROGRAMS = 8
+# P2's two forms (TARGETS.md): what, commands/s at least, p99 at most (ms; 0: no limit).
+FORMS = {"P2": (f"16 clients spread over {SPREAD_PROGRAMS} programs", 400, 100),
+         "P2.one": ("16 clients on 1 program", 150, 0)}
+
 
 def start_server(database_url: str, data_dir: Path, port: int) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
@@ -44,15 +49,9 @@ def start_server(database_url: str, data_dir: Path, port: int) -> tuple[subproce
     return process, token
 
 
-SPREAD_PROGRAMS = 8
-# P2's two forms (TARGETS.md): what, commands/s at least, p99 at most (ms; 0: no limit).
-FORMS = {"P2": (f"16 clients spread over {SPREAD_PROGRAMS} programs", 400, 100),
-         "P2.one": ("16 clients on 1 program", 150, 0)}
-
-
 def setup_projects(url: str, token: str, clients: int) -> dict[str, list[str]]:
     """One project per client in two layouts: ``one``, all in one program; ``spread``, client
-    n's in program n mod 8 (round robin), so each client posts to a program of its own group."""
+    n's in program n mod 8 (round robin), two clients to a program at 16 clients."""
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
                       timeout=30) as http:
         one = _program_with_projects(http, "BENCH-HTTP", clients)
