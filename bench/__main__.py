@@ -17,10 +17,21 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench import baselines, http_load, logfigures, progress, report, scenarios, sqlite_baselines
+from bench import (
+    baselines,
+    http_load,
+    logfigures,
+    peer,
+    progress,
+    report,
+    scenarios,
+    sqlite_baselines,
+)
 from bench.databases import throwaway
 from bench.logcache import log_copy
-from bench.measure import Figure
+from bench.measure import Figure, paired_latencies
+from bench.workload import BenchProgram
+from ledger.application import ProgramLedger
 from ledger.bootstrap import open_ledger
 from ledger.settings import Settings
 
@@ -72,15 +83,35 @@ def log_suite(backend: str, sizes: dict, figures: dict[str, Figure],
                 out.append(scenarios.p5_program_as_of(ledger, program, sizes["repeats"], prefix))
                 out.append(scenarios.p5_aggregate_as_of(ledger, program, sizes["long_stream"],
                                                         sizes["repeats"], prefix))
-                out.append(scenarios.command_latency(
-                    ledger, program, sizes["commands"], "L1" if postgres else "P7.cmd",
-                    f"in-process command latency ({label}, p50)",
-                    figures["B4" if postgres else "B1s"], 1 if postgres else 4))
+                if postgres:
+                    out += l1_beside_b5(ledger, program, sizes["commands"], figures)
+                else:
+                    out.append(scenarios.command_latency(
+                        ledger, program, sizes["commands"], "P7.cmd",
+                        "in-process command latency (SQLite, p50)", figures["B1s"], 4))
                 out.append(scenarios.batched_commands(ledger, program, sizes["commands"],
                                                       f"{prefix}W", label))
             finally:
                 ledger.close()
         return out
+
+
+def l1_beside_b5(ledger: ProgramLedger, program: BenchProgram, commands: int,
+                 figures: dict[str, Figure]) -> list[Figure]:
+    """L1 and its peer baseline B5 (the bare library on its own database), sampled in turn so
+    that both see the same load on this shared machine."""
+    l1_command = scenarios.status_report_command(ledger, program)
+    try:
+        with throwaway() as database, peer.library_command(database) as library:
+            b5_latencies, l1_latencies = paired_latencies(library, l1_command, commands)
+    except ModuleNotFoundError as missing:  # psycopg: B5 alone goes missing, not the phase
+        progress.console.print(f"[red]B5 needs the bench extra ({missing}): "
+                               "pip install -e '.[bench]', as `make bench` does[/red]")
+        return [scenarios.command_latency(ledger, program, commands, "L1", "in-process "
+                                          "command latency (PostgreSQL, p50)", figures["B4"], 1)]
+    b5 = peer.b5_figure(b5_latencies)
+    return [b5, scenarios.latency_figure("L1", "in-process command latency (PostgreSQL, p50)",
+                                         l1_latencies, b5, 1)]
 
 
 def events_table_read(backend: str, url: str) -> Figure:
@@ -106,6 +137,7 @@ def run(size: str, fresh: bool) -> list[Figure]:
             figures.update((f.id, f) for f in measure())
         except Exception:  # one broken phase must not hide the figures of the others
             progress.console.print(f"[red]phase failed: {name}[/red]\n{traceback.format_exc()}")
+    figures.update((f.id, f) for f in report.derived(figures))
     return list(figures.values())
 
 
@@ -126,6 +158,8 @@ def main() -> None:
     print(report.markdown(figures))
     print("\nP7, side by side:\n")
     print(report.side_by_side(figures))
+    print("\nThe write path (issue 15), side by side:\n")
+    print(report.write_path(figures))
     print(f"\n{size} run: {seconds:.0f} s wall; JSON in {path}", file=sys.stderr)
     if absent := report.missing(figures):
         print(f"missing or not a number: {', '.join(absent)}", file=sys.stderr)

@@ -34,6 +34,17 @@ def sample_latencies(operation: Callable[[], object], count: int) -> list[float]
     return latencies
 
 
+def paired_latencies(first: Callable[[], object], second: Callable[[], object],
+                     count: int) -> tuple[list[float], list[float]]:
+    """Seconds taken by ``count`` calls of each, alternating, so that both see the same load
+    on a shared machine and their ratio is fair."""
+    firsts, seconds = [], []
+    for _ in range(count):
+        firsts += sample_latencies(first, 1)
+        seconds += sample_latencies(second, 1)
+    return firsts, seconds
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))

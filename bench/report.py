@@ -13,7 +13,8 @@ from bench.measure import Figure
 _SIZES = ("large", "small")
 _LOG_FIGURES = (["W", *(f"G.{s}" for s in _SIZES)] + ["P4", "P6"]
                 + [f"{f}.{s}" for f in ("P4.rss", "P6.rss", "P6.export.rss") for s in _SIZES])
-EXPECTED = (["B1", "B2", "B3", "B3e", "B4", "P1", "H0", "P2", "P3", "L1", "P5a", "P5b",
+EXPECTED = (["B1", "B2", "B3", "B3e", "B4", "B5", "P1", "H0", "P1.api", "P2", "P2.one", "P3",
+             "L1", "P5a", "P5b",
              *_LOG_FIGURES, "B1s", "B3s", "B3se", "P7.cmd", "P7.P5a", "P7.P5b"]
             + [f"P7.{f}" for f in _LOG_FIGURES])
 
@@ -28,11 +29,7 @@ def markdown(figures: list[Figure]) -> str:
     lines = ["| id | figure | value | baseline | ratio | target | met |",
              "|---|---|---|---|---|---|---|"]
     for f in figures:
-        baseline = f"{f.baseline_id} = {f.baseline_value:,.2f}" if f.baseline_id else ""
-        ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
-        met = "" if f.met is None else ("yes" if f.met else "**no**")
-        lines.append(f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {baseline} | {ratio} "
-                     f"| {f.target} | {met} |")
+        lines.append(f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {_judged(f)} |")
     return "\n".join(lines)
 
 
@@ -46,6 +43,42 @@ def side_by_side(figures: list[Figure]) -> str:
             cells = [_value_and_ratio(by_id[pg]), _value_and_ratio(by_id[lite])]
             lines.append(f"| {pg} | {' | '.join(cells)} |")
     return "\n".join(lines)
+
+
+def derived(figures: dict[str, Figure]) -> list[Figure]:
+    """P1.api = P1 - H0 - L1: what the API layer adds over the bare HTTP floor and the
+    in-process command, measured in different phases of one run (absent if any part is)."""
+    if not all(part in figures for part in ("P1", "H0", "L1")):
+        return []
+    p1, h0, l1 = figures["P1"].value, figures["H0"].value, figures["L1"].value
+    api = p1 - h0 - l1
+    return [Figure("P1.api", "API layer over the HTTP floor and the command: P1 - H0 - L1 "
+                   "(p50s)", api, "ms", target="<= 1 ms", met=api <= 1.0,
+                   detail={"P1_ms": p1, "H0_ms": h0, "L1_ms": l1})]
+
+
+WRITE_PATH = ("B4", "B5", "L1", "H0", "P1", "P1.api", "P2", "P2.one", "P3")
+
+
+def write_path(figures: list[Figure]) -> str:
+    """Issue 15's figures together: L1 against B5, the API's share of P1, both forms of P2."""
+    by_id = {f.id: f for f in figures}
+    lines = ["| id | figure | value | p99 | errors | against | ratio | target | met |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for f in (by_id[i] for i in WRITE_PATH if i in by_id):
+        p99 = f"{f.detail['p99_ms']:,.2f} ms" if "p99_ms" in f.detail else ""
+        errors = f"{f.detail['errors']:.0f}" if "errors" in f.detail else ""
+        lines.append(f"| {f.id} | {f.what} | {f.value:,.2f} {f.unit} | {p99} | {errors} "
+                     f"| {_judged(f)} |")
+    return "\n".join(lines)
+
+
+def _judged(f: Figure) -> str:
+    """The baseline, ratio, target and met cells of one figure's row."""
+    baseline = f"{f.baseline_id} = {f.baseline_value:,.2f}" if f.baseline_id else ""
+    ratio = f"{f.ratio:.2f}" if f.ratio is not None else ""
+    met = "" if f.met is None else ("yes" if f.met else "**no**")
+    return f"{baseline} | {ratio} | {f.target} | {met}"
 
 
 def _value_and_ratio(f: Figure) -> str:
