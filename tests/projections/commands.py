@@ -15,6 +15,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from ledger.application import ProgramLedger
 from ledger.application.commands.benefits import (
@@ -105,7 +106,8 @@ class RandomProgram:
 
     def apply(self, step: Step) -> None:
         which, a, b, n, flag = step
-        with suppress(LedgerError):
+        # A refused command, by the domain or by the command value itself, writes nothing.
+        with suppress(LedgerError, ValidationError):
             self.commands[which % len(self.commands)](a, b, n, flag)
 
     @staticmethod
