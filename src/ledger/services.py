@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from ledger.application import ProgramLedger
 from ledger.audit.scheduler import CheckpointScheduler
+from ledger.audit.witnessing import Witnessing
 from ledger.projections.runner import ProjectionRunner
 from ledger.projections.waiting import wait_for_position
 from ledger.settings import Settings
@@ -26,6 +27,7 @@ class Services:
     query_engine: Engine  # queries, tokens and audit reads
     signing_key: Ed25519PrivateKey  # signs audit checkpoints
     checkpoints: CheckpointScheduler | None = None  # runs beside the in-process projector
+    witnessing: Witnessing | None = None  # asks LEDGER_WITNESSES to cosign checkpoints
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Read-your-writes: wait until the read models include ``position``."""

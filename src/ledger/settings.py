@@ -69,6 +69,16 @@ class Settings(BaseSettings):
         gt=0,
         description="Sign a checkpoint at least this often if there are new events.",
     )
+    log_origin: str = Field(
+        default="ledger.example/log", pattern=r"^[^\s+]+$",
+        description="The checkpoint origin line and the log's note key name: a schema-less "
+        "URL naming this log, unique among the logs a witness follows.",
+    )
+    witnesses: str = Field(
+        default="",
+        description="Witnesses to ask for cosignatures, comma-separated, each "
+        "'URL VERIFIER-KEY' (the key as `ledger witness serve` prints it).",
+    )
     ui_session_idle_minutes: float = Field(
         default=30.0, gt=0,
         description="A web UI session ends after this long without a request.",
