@@ -64,7 +64,7 @@ def test_cosignatures_count_towards_the_policy_and_missing_ones_are_named() -> N
     log = log_verifier(ORIGIN, key.public_key())
     opened = open_checkpoint(cosigned.text(), log, [one, two], min_witnesses=1)
     assert (opened.witnesses, opened.missing) == ([one], [two])
-    with pytest.raises(BadNote, match="1 of the required 2 .* missing: w2.example"):
+    with pytest.raises(BadNote, match=r"1 of the required 2 .* missing: w2\.example"):
         open_checkpoint(cosigned.text(), log, [one, two], min_witnesses=2)
 
 
@@ -102,6 +102,6 @@ def test_a_cosignature_over_another_time_is_refused() -> None:
     real = notes.cosign(note.body, witness.name, witness_key, 1_780_000_000)
     forged = notes.Signature(real.name, real.key_id,
                              (1_780_000_001).to_bytes(8, "big") + real.signature[8:])
-    with pytest.raises(BadNote, match="signature of w1.example does not verify"):
+    with pytest.raises(BadNote, match=r"signature of w1\.example does not verify"):
         open_checkpoint(Note(note.body, (*note.signatures, forged)).text(),
                         log_verifier(ORIGIN, key.public_key()), [witness])

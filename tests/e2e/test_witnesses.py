@@ -4,6 +4,7 @@ checkpoints and refuse a rewritten history, even after a restart."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -125,3 +126,55 @@ def test_a_witness_refuses_a_fork_with_the_status_the_protocol_gives(
     extra = httpx.post(f"{witnesses[0].url}/add-checkpoint",
                        content=f"old {size}\n\n{body}\n\n{log_line}\nnot a signature\n")
     assert extra.status_code == 400 and "is not a signature line" in extra.text
+
+
+@pytest.fixture(scope="session")
+def go_interop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/audit/interop/main.go built once per session with Debian's Go and x/mod."""
+    go, source = shutil.which("go"), Path("/usr/share/gocode/src/golang.org/x/mod/sumdb")
+    if go is None or not source.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs golang-go and golang-golang-x-mod-dev (.ci/run installs them)")
+        pytest.skip("install golang-go and golang-golang-x-mod-dev to run the Go interop test")
+    build = tmp_path_factory.mktemp("go")
+    binary = build / "interop"
+    subprocess.run([go, "build", "-o", str(binary),
+                    str(Path(__file__).parents[1] / "audit" / "interop" / "main.go")],
+                   env={**os.environ, "GO111MODULE": "off", "GOPATH": "/usr/share/gocode",
+                        "GOCACHE": str(build / "cache"), "GOFLAGS": "", "GOPROXY": "off"},
+                   check=True, capture_output=True, timeout=300)
+    return binary
+
+
+def test_go_reference_packages_verify_the_cosigned_checkpoint_and_the_proofs(
+        witnessed_server: Server, witnesses: list[WitnessProcess], log_key_path: Path,
+        go_interop: Path) -> None:
+    server = witnessed_server
+    _append_and_sign(server, "ONE")
+    old = notes.parse(httpx.get(f"{server.url}/checkpoint").text).body.split("\n")
+    for code in ("TWO", "THREE", "FOUR"):
+        _append_and_sign(server, code)
+    engine = sa.create_engine(server.database_url)
+    try:
+        with engine.connect() as connection:
+            digest = connection.execute(sa.text(
+                "SELECT digest FROM ledger_audit_chain WHERE leaf_index = 2")).scalar_one()
+    finally:
+        engine.dispose()
+    log_vkey = log_verifier(ORIGIN, load_or_create_signing_key(log_key_path).public_key())
+    checked = subprocess.run(
+        [str(go_interop), server.url, log_vkey.vkey(), ",".join(w.vkey for w in witnesses),
+         "2", bytes(digest).hex(), old[1], old[2]], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.splitlines() == [
+        "OK note signed by 3 keys", f"OK leaf 2 included in tree {int(old[1]) + 3}",
+        f"OK tree {int(old[1]) + 3} extends tree {old[1]}"]
+    tampered = subprocess.run(
+        [str(go_interop), server.url, log_vkey.vkey(), ",".join(w.vkey for w in witnesses),
+         "2", bytes(32).hex(), old[1], old[2]], capture_output=True, text=True, timeout=60)
+    assert tampered.returncode == 1 and "FAILED" in tampered.stderr
+    partial = httpx.get(f"{server.url}/tile/0/000.p/2")  # no token: hashes only
+    assert (partial.status_code, len(partial.content)) == (200, 64)
+    assert partial.headers["cache-control"] == "public, max-age=5"
+    assert httpx.get(f"{server.url}/tile/0/000").status_code == 404  # not yet 256 wide
+    assert httpx.get(f"{server.url}/tile/0/67").status_code == 400

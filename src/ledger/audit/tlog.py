@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -76,7 +77,7 @@ class Opened:
     missing: list[Verifier]
 
 
-def open_checkpoint(text: str, log: Verifier, witnesses: list[Verifier] = (),  # type: ignore[assignment]
+def open_checkpoint(text: str, log: Verifier, witnesses: Sequence[Verifier] = (),
                     min_witnesses: int = 0) -> Opened:
     """Parse and verify a checkpoint note: the log's signature must come first and verify,
     and at least ``min_witnesses`` of ``witnesses`` must have cosigned it."""
