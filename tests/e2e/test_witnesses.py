@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ledger.audit import notes
 from ledger.audit.keys import load_or_create_signing_key
+from ledger.audit.signing import public_key_hex
 from ledger.audit.tlog import log_verifier, open_checkpoint
 from tests.audit.tampering import rewrite_and_resign
 from tests.e2e.conftest import Server, start_server, stop_server
@@ -63,17 +64,28 @@ def _append_and_sign(server: Server, code: str) -> None:
         assert http.post("/v1/audit/checkpoints").status_code == 201
 
 
-def _verify_cli(server: Server, log_key_path: Path, *options: str
-                ) -> subprocess.CompletedProcess[str]:
+def _audit_cli(server: Server, log_key_path: Path, *arguments: str
+               ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LEDGER_DATABASE_URL": server.database_url,
            "LEDGER_SIGNING_KEY_PATH": str(log_key_path), "LEDGER_LOG_ORIGIN": ORIGIN}
     return subprocess.run([sys.executable, "-c", "from ledger.cli import main; main()",
-                           "audit", "verify", *options], env=env, capture_output=True,
+                           "audit", *arguments], env=env, capture_output=True,
                           text=True, timeout=120)
 
 
+def _offline(server: Server, log_key_path: Path, export: Path, *policy: str
+             ) -> subprocess.CompletedProcess[str]:
+    """Export the trail, then check it with the offline verifier and a witness policy."""
+    assert _audit_cli(server, log_key_path, "export", "--out", str(export)).returncode == 0
+    public = load_or_create_signing_key(log_key_path).public_key()
+    return subprocess.run([sys.executable, "-m", "ledger.audit.offline", str(export),
+                           "--public-key", public_key_hex(public), *policy],
+                          capture_output=True, text=True, timeout=120)
+
+
 def test_witnesses_cosign_the_log_and_refuse_a_rewritten_history(
-        witnessed_server: Server, witnesses: list[WitnessProcess], log_key_path: Path) -> None:
+        witnessed_server: Server, witnesses: list[WitnessProcess], log_key_path: Path,
+        tmp_path: Path) -> None:
     server, log_key = witnessed_server, load_or_create_signing_key(log_key_path)
     keys = [notes.parse_vkey(w.vkey) for w in witnesses]
     log = log_verifier(ORIGIN, log_key.public_key())
@@ -86,8 +98,11 @@ def test_witnesses_cosign_the_log_and_refuse_a_rewritten_history(
     assert [(w["name"], w["tree_size"]) for w in listed] == [
         (w.name, opened.head.size) for w in witnesses]
     policy = [option for w in witnesses for option in ("--witness", w.vkey)]
-    honest = _verify_cli(server, log_key_path, *policy, "--min-witnesses", "2")
+    honest = _audit_cli(server, log_key_path, "verify", *policy, "--min-witnesses", "2")
     assert honest.returncode == 0, honest.stdout + honest.stderr
+    offline = _offline(server, log_key_path, tmp_path / "honest.jsonl", *policy,
+                       "--min-witnesses", "2")
+    assert offline.returncode == 0, offline.stderr
 
     engine = sa.create_engine(server.database_url)
     try:
@@ -99,11 +114,16 @@ def test_witnesses_cosign_the_log_and_refuse_a_rewritten_history(
     _append_and_sign(server, "FOUR")
     forged = open_checkpoint(httpx.get(f"{server.url}/checkpoint").text, log, keys)
     assert forged.witnesses == [] and forged.missing == keys
-    failed = _verify_cli(server, log_key_path, *policy, "--min-witnesses", "1")
+    failed = _audit_cli(server, log_key_path, "verify", *policy, "--min-witnesses", "1")
     assert failed.returncode == 1
-    assert "FAILED witness policy: checkpoint" in failed.stdout
+    latest = f"checkpoint {forged.note.body.split('checkpoint ')[1].split(' ')[0]}"
+    assert f"FAILED witness policy: {latest} (tree size {forged.head.size})" in failed.stdout
     assert "0 of the required 1 witness cosignatures" in failed.stdout
     assert "w1.auditors.example, w2.auditors.example" in failed.stdout
+    offline = _offline(server, log_key_path, tmp_path / "rewritten.jsonl", *policy,
+                       "--min-witnesses", "1")
+    assert offline.returncode == 1
+    assert f"{latest}: 0 of the required 1 witness cosignatures" in offline.stderr
 
 
 def test_a_witness_refuses_a_fork_with_the_status_the_protocol_gives(

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from contextlib import suppress
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ledger.audit.access import Reader
 from ledger.audit.checkpoints import Bind, _writing
-from ledger.audit.notes import Signature, cosignature_time, parse
+from ledger.audit.notes import Note, Signature, cosignature_time, parse
+from ledger.audit.signing import Checkpoint
 from ledger.audit.tables import audit_checkpoints, audit_cosignatures
+from ledger.audit.tlog import signed_checkpoint
 
 
 def store_cosignature(bind: Bind, checkpoint_id: int, signature: Signature) -> None:
@@ -44,3 +47,9 @@ def last_cosigned(db: Reader) -> dict[str, tuple[int, int]]:
                              audit_checkpoints.c.tree_size)
                       .join(audit_checkpoints, audit_checkpoints.c.id == latest.c.checkpoint_id))
     return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def cosigned_note(db: Reader, checkpoint: Checkpoint, origin: str, key: Ed25519PrivateKey
+                  ) -> Note:
+    """The checkpoint as a note: the log's signature, then every cosignature gathered."""
+    return signed_checkpoint(checkpoint, origin, key, cosignatures_of(db, checkpoint.id))

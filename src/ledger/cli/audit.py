@@ -23,12 +23,12 @@ from ledger.audit.checkpoints import (
     latest_checkpoint,
     list_checkpoints,
 )
-from ledger.audit.cosignatures import cosignatures_of
+from ledger.audit.cosignatures import cosigned_note
 from ledger.audit.export import export_csv, export_jsonl
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.proofs import inclusion_proof
 from ledger.audit.signing import public_key_pem
-from ledger.audit.tlog import log_verifier, open_checkpoint, signed_checkpoint
+from ledger.audit.tlog import log_verifier, open_checkpoint
 from ledger.audit.verify import verify as verify_log
 from ledger.bootstrap import open_migrated_engine
 from ledger.cli.projections import EventsPerSecond
@@ -102,8 +102,7 @@ def witnessed(engine: Engine, settings: Settings, witnesses: list[notes.Verifier
         latest = latest_checkpoint(connection)
         if latest is None:
             return f"no checkpoint to check; {SIGN_ONE}"
-        cosigned = cosignatures_of(connection, latest.id)
-    text = signed_checkpoint(latest, settings.log_origin, key, cosigned).text()
+        text = cosigned_note(connection, latest, settings.log_origin, key).text()
     try:
         open_checkpoint(text, log_verifier(settings.log_origin, key.public_key()), witnesses,
                         minimum)
@@ -130,7 +129,10 @@ def export(
     writer = export_jsonl if fmt == "jsonl" else export_csv
     program_id = program_id_for_code(program) if program else None
     try:
-        lines = writer(engine, checkpoint_id=checkpoint, program_id=program_id)
+        key = load_or_create_signing_key(settings.resolved_signing_key_path)
+        lines = writer(engine, checkpoint_id=checkpoint, program_id=program_id,
+                       note=lambda made, db: cosigned_note(db, made, settings.log_origin,
+                                                           key).text())
         if output is None:
             sys.stdout.writelines(lines)
         else:

@@ -40,7 +40,7 @@ from ledger.audit.checkpoints import (
     create_checkpoint,
     latest_checkpoint,
 )
-from ledger.audit.cosignatures import last_cosigned
+from ledger.audit.cosignatures import cosigned_note, last_cosigned
 from ledger.audit.export import export_csv, export_jsonl
 from ledger.audit.proofs import consistency_proof, inclusion_proof
 from ledger.audit.signing import load_public_key
@@ -180,7 +180,9 @@ def export_audit_trail(
             connection, checkpoint_id, when_none="an export needs one to end with")
     # Everything that can fail cleanly has been checked: the stream starts with a 200.
     lines = (export_jsonl if format == "jsonl" else export_csv)(
-        services.query_engine, checkpoint_id=checkpoint.id, program_id=program_id)
+        services.query_engine, checkpoint_id=checkpoint.id, program_id=program_id,
+        note=lambda made, db: cosigned_note(db, made, services.settings.log_origin,
+                                            services.signing_key).text())
     name = f"ledger-audit-{program_id or 'all'}-checkpoint-{checkpoint.id}.{format}"
     return StreamingResponse(lines, media_type=EXPORT_TYPES[format],
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})

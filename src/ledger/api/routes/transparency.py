@@ -10,9 +10,8 @@ from fastapi.responses import PlainTextResponse, Response
 
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.audit.checkpoints import checkpoint_or_latest
-from ledger.audit.cosignatures import cosignatures_of
+from ledger.audit.cosignatures import cosigned_note
 from ledger.audit.tiles import MAX_LEVEL, WIDTH, tile, tile_index
-from ledger.audit.tlog import signed_checkpoint
 from ledger.domain.errors import InvalidInput
 from ledger.services import ServicesDep
 
@@ -30,9 +29,8 @@ def get_checkpoint_note(services: ServicesDep) -> PlainTextResponse:
     first, then every witness cosignature gathered."""
     with services.query_engine.connect() as connection:
         checkpoint = checkpoint_or_latest(connection, None, when_none="there is none to serve")
-        cosignatures = cosignatures_of(connection, checkpoint.id)
-    note = signed_checkpoint(checkpoint, services.settings.log_origin, services.signing_key,
-                             cosignatures)
+        note = cosigned_note(connection, checkpoint, services.settings.log_origin,
+                             services.signing_key)
     return PlainTextResponse(note.text(), headers={"Cache-Control": SHORT})
 
 
