@@ -30,7 +30,7 @@ from ledger.audit.proofs import inclusion_proof
 from ledger.audit.signing import public_key_pem
 from ledger.audit.tlog import log_verifier, open_checkpoint
 from ledger.audit.verify import verify as verify_log
-from ledger.bootstrap import open_migrated_engine
+from ledger.bootstrap import open_migrated_engine, open_witnessing
 from ledger.cli.projections import EventsPerSecond
 from ledger.domain.program import program_id_for_code
 from ledger.settings import Settings
@@ -156,12 +156,17 @@ def _write_whole(path: Path, lines: Iterable[str]) -> None:
 
 @app.command()
 def checkpoint() -> None:
-    """Sign a checkpoint of the log's current head now."""
+    """Sign a checkpoint of the log's current head now, and ask LEDGER_WITNESSES to cosign
+    it; a witness that refuses or is away is named on stderr."""
     settings = Settings()
     engine = open_migrated_engine(settings)
-    made = create_checkpoint(engine, load_or_create_signing_key(
-        settings.resolved_signing_key_path))
+    key = load_or_create_signing_key(settings.resolved_signing_key_path)
+    made = create_checkpoint(engine, key)
+    witnessing = open_witnessing(settings, engine, key)
+    outcomes = witnessing.cosign(made) if witnessing else {}
     engine.dispose()
+    for name, outcome in outcomes.items():
+        console.print(f"witness {name}: {outcome}")
     typer.echo(json.dumps(made.to_dict()))
 
 
