@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from ledger.audit import notes
 from ledger.audit.checkpoints import latest_checkpoint
 from ledger.audit.cosignatures import cosignatures_of, last_cosigned, store_cosignature
-from ledger.audit.notes import BadNote, Note, Verifier
+from ledger.audit.notes import Note, Verifier
 from ledger.audit.proofs import consistency_path
 from ledger.audit.signing import Checkpoint
 from ledger.audit.tlog import signed_checkpoint
@@ -69,9 +69,13 @@ class Witnessing:
             if name in have:
                 continue
             old = sizes.get(name, (0, 0))[1]
+            if old > checkpoint.tree_size:
+                outcomes[name] = f"it cosigned a larger tree ({old}) already"
+                continue
             try:
                 outcomes[name] = self._ask(witness, checkpoint, note, old, retry=True)
-            except (httpx.HTTPError, BadNote) as error:
+            except (httpx.HTTPError, ValueError) as error:  # BadNote is a ValueError
+                # Runs in the scheduler's thread: a witness's bad answer must not end it.
                 outcomes[name] = f"failed: {error}"
             if outcomes[name] != "cosigned":
                 log.warning("witness %s did not cosign checkpoint %s: %s", name,

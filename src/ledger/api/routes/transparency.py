@@ -15,7 +15,7 @@ from ledger.audit.tiles import MAX_LEVEL, WIDTH, tile, tile_index
 from ledger.domain.errors import InvalidInput
 from ledger.services import ServicesDep
 
-router = APIRouter(tags=["transparency log"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["audit"], responses=PROBLEM_RESPONSES)
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=5"
 Level = Annotated[int, Path(ge=0, le=MAX_LEVEL, description="Tile level L.")]
