@@ -14,6 +14,7 @@ from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.scheduler import CheckpointScheduler
 from ledger.audit.witnessing import Witnessing, parse_witnesses
 from ledger.db import metadata, open_engine
+from ledger.domain.errors import InvalidInput
 from ledger.migrate import upgrade_database
 from ledger.projections.foreground import run_in_foreground
 from ledger.projections.projector import head_of
@@ -83,7 +84,10 @@ def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> Checkpoi
 def open_witnessing(settings: Settings, engine: Engine, key: Ed25519PrivateKey
                     ) -> Witnessing | None:
     """How to ask LEDGER_WITNESSES for cosignatures; None when there are none."""
-    witnesses = parse_witnesses(settings.witnesses)
+    try:
+        witnesses = parse_witnesses(settings.witnesses)
+    except ValueError as error:
+        raise InvalidInput("LEDGER_WITNESSES", str(error)) from None
     return Witnessing(engine, key, settings.log_origin, witnesses) if witnesses else None
 
 

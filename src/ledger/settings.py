@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -11,6 +12,7 @@ EVENTS_TABLE = "ledger_events"
 SNAPSHOTS_TABLE = "ledger_snapshots"
 TRACKING_TABLE = "ledger_tracking"
 APPLICATION_NAME = "Ledger"
+WITNESS_ENTRY = re.compile(r"https?://\S+\s+[^\s+]+\+[0-9a-fA-F]{8}\+[A-Za-z0-9+/]+=*")
 
 
 class Settings(BaseSettings):
@@ -99,6 +101,16 @@ class Settings(BaseSettings):
         if url and not url.startswith(("sqlite", "postgresql")):
             raise ValueError("use a sqlite:/// or postgresql+psycopg2:// URL")
         return url
+
+    @field_validator("witnesses")
+    @classmethod
+    def _witness_pairs(cls, text: str) -> str:
+        # The key's hash and signature type are checked where it is parsed (ledger.audit).
+        for entry in filter(None, (piece.strip() for piece in text.split(","))):
+            if not WITNESS_ENTRY.fullmatch(entry):
+                raise ValueError(f"{entry[:80]!r} is not 'URL NAME+HASH+KEY': give each "
+                                 "witness's URL and the key `ledger witness key` prints")
+        return text
 
     @property
     def resolved_database_url(self) -> str:

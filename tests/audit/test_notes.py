@@ -48,7 +48,7 @@ def test_verifier_keys_round_trip_and_name_their_hash() -> None:
     key = Ed25519PrivateKey.generate()
     ours = notes.verifier(ORIGIN, key.public_key())
     assert notes.parse_vkey(ours.vkey()) == ours
-    name, digest, _ = ours.vkey().split("+")
+    name, digest, _ = ours.vkey().split("+", 2)
     assert (name, digest) == (ORIGIN, notes.key_id(ORIGIN, 1, notes.raw_public_key(
         key.public_key())).hex())
     with pytest.raises(BadNote, match="does not match"):
@@ -105,3 +105,10 @@ def test_a_cosignature_over_another_time_is_refused() -> None:
     with pytest.raises(BadNote, match=r"signature of w1\.example does not verify"):
         open_checkpoint(Note(note.body, (*note.signatures, forged)).text(),
                         log_verifier(ORIGIN, key.public_key()), [witness])
+
+
+def test_a_signature_line_split_by_a_unicode_line_separator_is_refused() -> None:
+    key = Ed25519PrivateKey.generate()
+    text = _sample(key).text()
+    with pytest.raises(BadNote, match="is not a signature line"):
+        notes.parse(text + f"{notes.DASH} other\u2028name AAAAAAAA\n")

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledger.audit import notes
 from ledger.audit.merkle import consistency_ranges
@@ -108,3 +110,24 @@ def test_unknown_logs_foreign_keys_and_impossible_sizes_are_refused(tmp_path: Pa
     assert too_old.status_code == 400 and "larger than" in too_old.text
     with_proof = client.post("/add-checkpoint", content=_request(0, leaves, [bytes(32)]))
     assert with_proof.status_code == 422 and "from size 0 must be empty" in with_proof.text
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(noise=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+       prefix=st.sampled_from([b"", b"old 0\n", b"old 3\n\n", b"old 0\n\n" + _note(
+           _leaves(3)).encode()]))
+def test_no_request_makes_the_witness_fail_with_a_server_error(
+        tmp_path: Path, noise: bytes, prefix: bytes) -> None:
+    client, _ = _client(tmp_path)
+    answer = client.post("/add-checkpoint", content=prefix + noise)
+    assert answer.status_code in {200, 400, 403, 404, 409, 413, 422}, answer.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_is_a_note_or_refused_with_a_reason(text: str) -> None:
+    try:
+        notes.parse(text)
+    except notes.BadNote as error:
+        assert str(error)

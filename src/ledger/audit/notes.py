@@ -129,7 +129,7 @@ def parse(text: str) -> Note:
     body += "\n"
     if "\r" in text or any(ord(c) < 0x20 and c != "\n" for c in text):
         raise BadNote("a note holds no control characters but newlines")
-    lines = tail.splitlines()
+    lines = tail[:-1].split("\n") if tail else []  # split only on newlines, nothing else
     if not lines:
         raise BadNote("the note has no signature lines")
     if len(lines) > MAX_SIGNATURES:

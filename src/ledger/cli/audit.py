@@ -161,8 +161,8 @@ def checkpoint() -> None:
     settings = Settings()
     engine = open_migrated_engine(settings)
     key = load_or_create_signing_key(settings.resolved_signing_key_path)
+    witnessing = open_witnessing(settings, engine, key)  # a bad LEDGER_WITNESSES signs nothing
     made = create_checkpoint(engine, key)
-    witnessing = open_witnessing(settings, engine, key)
     outcomes = witnessing.cosign(made) if witnessing else {}
     engine.dispose()
     for name, outcome in outcomes.items():

@@ -23,7 +23,10 @@ Name = Annotated[str, typer.Option("--name", help="The witness's key name, e.g. 
 
 def _vkey(name: str, key: Path) -> str:
     private = load_or_create_signing_key(key)
-    return notes.verifier(name, private.public_key(), notes.COSIGNATURE_V1).vkey()
+    try:
+        return notes.verifier(name, private.public_key(), notes.COSIGNATURE_V1).vkey()
+    except notes.BadNote as error:
+        raise typer.BadParameter(str(error), param_hint="--name") from None
 
 
 @app.command("key")
@@ -50,6 +53,7 @@ def serve(
         raise typer.BadParameter(str(error), param_hint="--log-key") from None
     if any(found.alg != notes.ED25519 for found in logs.values()):
         raise typer.BadParameter("a log key has signature type 0x01", param_hint="--log-key")
+    vkey = _vkey(name, key)
     witness = Witness(name, load_or_create_signing_key(key), logs, WitnessState(state))
-    typer.echo(f"witness {_vkey(name, key)} following {', '.join(logs)}", err=True)
+    typer.echo(f"witness {vkey} following {', '.join(logs)}", err=True)
     uvicorn.run(witness_app(witness), host=host, port=port, log_level="warning")
