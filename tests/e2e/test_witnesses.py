@@ -197,4 +197,5 @@ def test_go_reference_packages_verify_the_cosigned_checkpoint_and_the_proofs(
     assert (partial.status_code, len(partial.content)) == (200, 64)
     assert partial.headers["cache-control"] == "public, max-age=5"
     assert httpx.get(f"{server.url}/tile/0/000").status_code == 404  # not yet 256 wide
-    assert httpx.get(f"{server.url}/tile/0/67").status_code == 400
+    malformed = httpx.get(f"{server.url}/tile/0/67")
+    assert malformed.status_code == 422 and "three-digit groups" in malformed.text
