@@ -9,6 +9,7 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, create_engine
 
+from ledger.access.principals import PrincipalCache
 from ledger.application import ProgramLedger
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.scheduler import CheckpointScheduler
@@ -64,8 +65,9 @@ def open_services(settings: Settings, *, run_projector: bool = True) -> Services
         runner.start()
     if checkpoints is not None:
         checkpoints.start()
-    return Services(settings, ledger, read_engine, runner, open_query_engine(settings), key,
-                    checkpoints)
+    query_engine = open_query_engine(settings)
+    return Services(settings, ledger, read_engine, runner, query_engine, key,
+                    PrincipalCache(query_engine, settings), checkpoints)
 
 
 def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> CheckpointScheduler:
