@@ -3,7 +3,11 @@ checkpoint scheduler and the services, for the API, the CLI and the projector pr
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import signal
+import sys
 from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -21,6 +25,19 @@ from ledger.projections.runner import ProjectionRunner
 from ledger.schema import load_all_tables
 from ledger.services import Services
 from ledger.settings import Settings
+
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
+
+def die_with_parent() -> None:
+    """Have Linux send this process SIGTERM when its parent dies, even by `kill -9`, so no
+    API worker or projector of `ledger serve --workers N` outlives it, still holding the
+    port or the projector's lock. Elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent died before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def open_ledger(settings: Settings) -> ProgramLedger:
