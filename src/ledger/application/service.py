@@ -167,11 +167,25 @@ class LedgerService(Application[UUID]):
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {kind_of(cls)} with id {aggregate_id}")
         if if_match is not None and aggregate.version != if_match:
-            raise PreconditionFailed(
-                f"{kind_of(cls)} {aggregate_id} is at version {aggregate.version}, not {if_match}; "
-                "read it again and retry with the current version"
-            )
+            raise _not_at(aggregate, if_match)
         return aggregate
+
+    def refuse_if_known_stale(self, aggregate_id: UUID, cls: type[LedgerAggregate],
+                              if_match: int | None) -> None:
+        """412 before queueing for the program's lock when this process has already seen the
+        aggregate committed past ``if_match``: versions never go back, so the lock could only
+        confirm it. (The cache holds committed versions only: the library fast-forwards it
+        from the store and never puts what a command saves.) Anything else is checked under
+        the lock by ``load``."""
+        cache = self.repository.cache
+        if if_match is None or cache is None:
+            return
+        try:
+            known = cache.get(aggregate_id)
+        except KeyError:
+            return
+        if isinstance(known, cls) and known.version > if_match:
+            raise _not_at(known, if_match, or_later=True)
 
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
@@ -256,6 +270,14 @@ class LedgerService(Application[UUID]):
 
 
 _PROGRAM_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _not_at(aggregate: LedgerAggregate, if_match: int, *, or_later: bool = False
+            ) -> PreconditionFailed:
+    at = f"{aggregate.version} or later" if or_later else str(aggregate.version)
+    return PreconditionFailed(
+        f"{kind_of(type(aggregate))} {aggregate.id} is at version {at}, not {if_match}; "
+        "read it again and retry with the current version")
 
 
 def program_lock_key(program_id: UUID) -> int:
