@@ -60,11 +60,11 @@ def test_a_program_held_by_one_writer_does_not_stop_another_program(
         ledger.close()
 
 
-def test_a_version_known_stale_is_refused_without_queueing_for_the_program(
+def test_a_stale_version_is_refused_without_queueing_for_the_program(
         postgres_url: str, tmp_path: Path) -> None:
-    """If-Match at a version this process has seen superseded is answered 412 at once, even
-    while another session holds the program's lock: only a lock timeout (409) would come of
-    queueing, and retrying a stale request can never succeed."""
+    """If-Match at a superseded version is answered 412 at once, even while another session
+    holds the program's lock: only a lock timeout (409, "retry") would come of queueing, and
+    retrying a stale request can never succeed."""
     settings = Settings(database_url=postgres_url, data_dir=tmp_path,
                         database_timeout_seconds=1, command_retries=1)
     ledger = open_ledger(settings)
@@ -72,17 +72,15 @@ def test_a_version_known_stale_is_refused_without_queueing_for_the_program(
     project = erp.project("Cutover")
     report = ReportProjectStatus(project_id=project, overall="green", schedule="green",
                                  cost="green", scope="green", resources="green", narrative="")
-    ledger.execute(report, by=ALICE)
-    current = ledger.execute(report, by=ALICE).version  # its load saw the first committed
+    current = ledger.execute(report, by=ALICE).version
     blocker = sa.create_engine(postgres_url)
     try:
         with blocker.begin() as connection:
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
                                {"key": program_lock_key(erp.program_id)})
-            known = f"at version {current - 1} or later, not 1"
-            with pytest.raises(PreconditionFailed, match=known):
+            with pytest.raises(PreconditionFailed, match=f"at version {current}, not 1"):
                 ledger.execute(report, by=ALICE, if_match=1)
-            # A version not known to be stale still queues, and times out behind the holder.
+            # The current version queues, and times out behind the holder.
             with pytest.raises(ConcurrencyConflict):
                 ledger.execute(report, by=ALICE, if_match=current)
         assert ledger.execute(report, by=ALICE, if_match=current).version == current + 1
