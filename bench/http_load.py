@@ -1,5 +1,8 @@
 """HTTP figures P1-P3: a real `ledger serve` on PostgreSQL, loaded from another process.
 
+The server runs as the README deploys it on PostgreSQL: API processes with `--no-projector`
+and one `ledger projector` beside them. P1-P3 use one API process; P2 and P2.one are measured
+again with two (P2.w2, P2.one.w2), which is how the README's choice of workers is made.
 The load generator is this module run as a child (`python -m bench.http_load URL TOKEN
 MODE ...`), so client and server never share an interpreter or a GIL.
 """
@@ -30,23 +33,43 @@ SPREAD_PROGRAMS = 8
 # P2's two forms (TARGETS.md): what, commands/s at least, p99 at most (ms; 0: no limit).
 FORMS = {"P2": (f"16 clients spread over {SPREAD_PROGRAMS} programs", 400, 100),
          "P2.one": ("16 clients on 1 program", 150, 0)}
+WORKERS = (1, 2)  # API processes; the first serves every figure, the others P2's two forms
 
 
-def start_server(database_url: str, data_dir: Path, port: int) -> tuple[subprocess.Popen[str], str]:
+def start_server(database_url: str, data_dir: Path, port: int, workers: int = 1
+                 ) -> tuple[subprocess.Popen[str], str]:
+    """`ledger serve --no-projector --workers N`; its first start prints the admin token."""
     process = subprocess.Popen(
         [sys.executable, "-c", "from ledger.cli import main; main()", "serve", "--port",
-         str(port)], env={**os.environ, "LEDGER_DATABASE_URL": database_url,
-                          "LEDGER_DATA_DIR": str(data_dir)},
+         str(port), "--no-projector", "--workers", str(workers)],
+        env=_environment(database_url, data_dir),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
-    token = ""
-    for line in process.stdout:
+    token, listening, started = "", False, 0
+    for line in process.stdout:  # until it listens and every API process has started
         if match := re.match(r"LEDGER_ADMIN_TOKEN=(\S+)", line):
             token = match.group(1)
-        if "Uvicorn running" in line:
+        listening = listening or "Uvicorn running" in line
+        started += "Application startup complete" in line
+        if listening and started >= workers:
             break
     threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True).start()
     return process, token
+
+
+def start_projector(database_url: str, data_dir: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "ledger.projections"],
+                            env=_environment(database_url, data_dir),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _environment(database_url: str, data_dir: Path) -> dict[str, str]:
+    return {**os.environ, "LEDGER_DATABASE_URL": database_url, "LEDGER_DATA_DIR": str(data_dir)}
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
 
 
 def setup_projects(url: str, token: str, clients: int) -> dict[str, list[str]]:
@@ -123,7 +146,8 @@ def load(url: str, token: str, projects: list[str], per_client: int,
             "errors": errors, "lags": lags}
 
 
-def figures(result: dict[str, Any], mode: str, b1_ms: float, b1_rate: float) -> list[Figure]:
+def figures(result: dict[str, Any], mode: str, b1_ms: float, b1_rate: float,
+            workers: int = 1) -> list[Figure]:
     lat = result["latencies"]
     if mode == "P1":
         p50, p99 = median(lat) * 1000, percentile(lat, 0.99) * 1000
@@ -141,7 +165,10 @@ def figures(result: dict[str, Any], mode: str, b1_ms: float, b1_rate: float) -> 
         target = f">= {least} commands/s, 0 errors" + (f", p99 <= {p99_limit} ms"
                                                         if p99_limit else "")
         met = throughput >= least and not result["errors"] and p99 <= (p99_limit or p99)
-        return [Figure(mode, f"command throughput over HTTP, {what}", throughput,
+        suffix, processes = ("", "") if workers == 1 else (f".w{workers}",
+                                                           f", {workers} API processes")
+        return [Figure(mode + suffix, f"command throughput over HTTP, {what}{processes}",
+                       throughput,
                        "commands/s", "B1", b1_rate, throughput / b1_rate, target, met,
                        {"p99_ms": p99, "errors": float(len(result["errors"]))})]
     lags = result["lags"] or [float("inf")]
@@ -151,31 +178,48 @@ def figures(result: dict[str, Any], mode: str, b1_ms: float, b1_rate: float) -> 
 
 
 def measure(commands: int, b1: Figure) -> list[Figure]:
-    """P1-P3 against a real server on its own database, loaded from a child process."""
+    """P1-P3 against a real server on its own database, loaded from a child process; P2's
+    two forms again with each further number of API processes."""
     port = 18000 + os.getpid() % 1000
+    base = f"http://127.0.0.1:{port}"
+    results: list[Figure] = []
     with throwaway() as database, tempfile.TemporaryDirectory() as data:
-        server, token = start_server(database.url, Path(data), port)
+        projector: subprocess.Popen[bytes] | None = None
         try:
-            base = f"http://127.0.0.1:{port}"
-            layouts = setup_projects(base, token, 16)
-            results = []
-            for mode, projects, per_client in (
-                    ("P1", layouts["one"][:1], commands),
-                    ("P2", layouts["spread"], commands // 4),
-                    ("P2.one", layouts["one"], commands // 4),
-                    ("P3", layouts["one"][:8], commands // 8)):
-                with progress.phase(f"HTTP {mode}: {len(projects)} client(s) x {per_client} "
-                                    "commands"):
-                    output = subprocess.run(
-                        [sys.executable, "-m", "bench.http_load", base, token, mode,
-                         str(per_client), json.dumps(projects)],
-                        capture_output=True, text=True, check=True).stdout
-                results += figures(json.loads(output), mode, b1.value,
-                                   b1.detail["commits_per_s"])
+            token, layouts = "", {}
+            for workers in WORKERS:
+                server, printed = start_server(database.url, Path(data), port, workers)
+                token = token or printed  # printed on the first start only
+                # After the first server start: `serve` migrates, the projector never does.
+                projector = projector or start_projector(database.url, Path(data))
+                try:
+                    layouts = layouts or setup_projects(base, token, 16)
+                    results += _run_modes(base, token, layouts, commands, b1, workers)
+                finally:
+                    stop(server)
             return results
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            if projector is not None:
+                stop(projector)
+
+
+def _run_modes(base: str, token: str, layouts: dict[str, list[str]], commands: int,
+               b1: Figure, workers: int) -> list[Figure]:
+    modes = [("P1", layouts["one"][:1], commands),
+             ("P2", layouts["spread"], commands // 4),
+             ("P2.one", layouts["one"], commands // 4),
+             ("P3", layouts["one"][:8], commands // 8)]
+    results = []
+    for mode, projects, per_client in modes if workers == 1 else modes[1:3]:
+        with progress.phase(f"HTTP {mode}, {workers} API process(es): {len(projects)} "
+                            f"client(s) x {per_client} commands"):
+            output = subprocess.run(
+                [sys.executable, "-m", "bench.http_load", base, token, mode,
+                 str(per_client), json.dumps(projects)],
+                capture_output=True, text=True, check=True).stdout
+        results += figures(json.loads(output), mode, b1.value, b1.detail["commits_per_s"],
+                           workers)
+    return results
 
 
 if __name__ == "__main__":

@@ -3,12 +3,17 @@ checkpoint scheduler and the services, for the API, the CLI and the projector pr
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import signal
+import sys
 from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, create_engine
 
+from ledger.access.principals import PrincipalCache
 from ledger.application import ProgramLedger
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.scheduler import CheckpointScheduler
@@ -22,6 +27,19 @@ from ledger.projections.runner import ProjectionRunner
 from ledger.schema import load_all_tables
 from ledger.services import Services
 from ledger.settings import Settings
+
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
+
+def die_with_parent() -> None:
+    """Have Linux send this process SIGTERM when its parent dies, even by `kill -9`, so no
+    API worker or projector of `ledger serve --workers N` outlives it, still holding the
+    port or the projector's lock. Elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent died before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def open_ledger(settings: Settings) -> ProgramLedger:
@@ -67,7 +85,8 @@ def open_services(settings: Settings, *, run_projector: bool = True) -> Services
     if checkpoints is not None:
         checkpoints.start()
     query_engine = open_query_engine(settings)
-    return Services(settings, ledger, read_engine, runner, query_engine, key, checkpoints,
+    return Services(settings, ledger, read_engine, runner, query_engine, key,
+                    PrincipalCache(query_engine, settings), checkpoints,
                     open_witnessing(settings, query_engine, key))
 
 

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from ledger.access.principals import PrincipalCache
 from ledger.application import ProgramLedger
 from ledger.audit.scheduler import CheckpointScheduler
 from ledger.audit.witnessing import Witnessing
@@ -26,6 +27,7 @@ class Services:
     runner: ProjectionRunner | None  # None when a separate `ledger projector` runs
     query_engine: Engine  # queries, tokens and audit reads
     signing_key: Ed25519PrivateKey  # signs audit checkpoints
+    principals: PrincipalCache  # who each bearer token names
     checkpoints: CheckpointScheduler | None = None  # runs beside the in-process projector
     witnessing: Witnessing | None = None  # asks LEDGER_WITNESSES to cosign checkpoints
 
@@ -41,6 +43,7 @@ class Services:
             self.runner.poke()
 
     def close(self) -> None:
+        self.principals.close()
         if self.checkpoints is not None:
             self.checkpoints.stop()
         if self.runner is not None:

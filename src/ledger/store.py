@@ -22,12 +22,14 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy import factory as sqlalchemy_factory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
-from ledger.audit.chain import ChainTip, RawEvent, append_to_chain
+from ledger.audit.chain import ChainHead, ChainTip, RawEvent, append_to_chain, head_query
 from ledger.domain.errors import ConcurrencyConflict
 
 _LOCKED_IN = "ledger_events_locked_in"  # Session.info: the transaction holding the lock
+_HEAD_READ = "ledger_chain_head"  # Session.info: (transaction, the chain's head read with it)
 # Errors that mean "the database is unavailable for now", however they reach us: from
 # SQLAlchemy, from the event store (which wraps the driver's), or from psycopg2 itself (the
 # projector's LISTEN connection). The API answers them 503; the projector waits them out.
@@ -43,11 +45,23 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
     _chain_tip: ChainTip | None = None  # what this process appended last, if anything
 
     def lock_events_table(self, session: Session) -> None:
-        """Take the events table's write lock (PostgreSQL) for the rest of the transaction."""
+        """Take the events table's write lock (PostgreSQL) for the rest of the transaction.
+
+        On PostgreSQL one round trip also queues the projector's wake-up (a NOTIFY is sent
+        at commit and dropped on rollback) and reads the audit chain's head, which cannot
+        move while the lock is held: the append then needs no statement of its own for
+        either."""
         transaction = session.get_transaction()
-        if transaction is None or session.info.get(_LOCKED_IN) is not transaction:
+        if transaction is not None and session.info.get(_LOCKED_IN) is transaction:
+            return
+        if self.datastore.engine.dialect.name == "postgresql":  # type: ignore[union-attr]
+            row = session.execute(text(
+                f"LOCK TABLE {self.events_table_name} IN EXCLUSIVE MODE; "
+                f"NOTIFY {self.channel_name}; {head_query()}")).first()
+            session.info[_HEAD_READ] = (transaction, ChainHead.of(row))
+        else:
             super()._lock_table(session)
-            session.info[_LOCKED_IN] = session.get_transaction()
+        session.info[_LOCKED_IN] = transaction
 
     def _lock_table(self, session: Session) -> None:
         # The library locks again before every insert; once per transaction is enough.
@@ -56,7 +70,15 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int]:
-        positions = super()._insert_stored_events(session, stored_events, **kwargs)
+        """One INSERT ... RETURNING for the command's events (the library adds ORM objects
+        and flushes them), then the chain and the tree in one more statement."""
+        self.lock_events_table(session)
+        table = self.events_record_cls.__table__
+        positions = list(session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [{"originator_id": event.originator_id,
+              "originator_version": event.originator_version,
+              "topic": event.topic, "state": event.state} for event in stored_events]))
         self._chain_tip = append_to_chain(
             session,
             [
@@ -70,8 +92,16 @@ class ChainedApplicationRecorder(SQLAlchemyApplicationRecorder):
                 for position, event in zip(positions, stored_events, strict=True)
             ],
             self._chain_tip,
+            self._head_read_with_lock(session),
         )
         return positions
+
+    @staticmethod
+    def _head_read_with_lock(session: Session) -> ChainHead | None:
+        """The head the lock's round trip read, once: a second append in the same
+        transaction has moved it, and reads it again."""
+        transaction, head = session.info.pop(_HEAD_READ, (None, None))
+        return head if transaction is session.get_transaction() else None
 
 
 class Factory(sqlalchemy_factory.SQLAlchemyFactory):

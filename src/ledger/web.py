@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from ledger.api.app import api_app
 from ledger.api.middleware import BodyLimit, RequestId, install_request_id_filter
 from ledger.api.security_headers import SecurityHeaders
-from ledger.bootstrap import open_services
+from ledger.bootstrap import die_with_parent, open_services
 from ledger.settings import Settings
 from ledger.ui.app import install_ui
 
@@ -44,4 +44,5 @@ def create_app(settings: Settings | None = None, *, run_projector: bool = True) 
 def create_worker_app() -> FastAPI:
     """One of several API processes (`ledger serve --workers N`), built by uvicorn in each
     worker from the environment; the projector runs in a process of its own."""
+    die_with_parent()
     return create_app(run_projector=False)

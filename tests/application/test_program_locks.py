@@ -20,7 +20,7 @@ from ledger.application.commands.projects import ReportProjectStatus
 from ledger.application.service import program_lock_key
 from ledger.audit.verify import verify
 from ledger.bootstrap import open_ledger
-from ledger.domain.errors import ConcurrencyConflict
+from ledger.domain.errors import ConcurrencyConflict, PreconditionFailed
 from ledger.domain.program import Program
 from ledger.settings import EVENTS_TABLE, Settings
 from tests.application.builders import ALICE, ProgramBuilder
@@ -55,6 +55,35 @@ def test_a_program_held_by_one_writer_does_not_stop_another_program(
         ledger.execute(AddProgramObjective(
             program_id=held.program_id, objective="Once free"), by=ALICE)
         assert ledger.load(held.program_id, Program).objectives[-1] == "Once free"
+    finally:
+        blocker.dispose()
+        ledger.close()
+
+
+def test_a_stale_version_is_refused_without_queueing_for_the_program(
+        postgres_url: str, tmp_path: Path) -> None:
+    """If-Match at a superseded version is answered 412 at once, even while another session
+    holds the program's lock: only a lock timeout (409, "retry") would come of queueing, and
+    retrying a stale request can never succeed."""
+    settings = Settings(database_url=postgres_url, data_dir=tmp_path,
+                        database_timeout_seconds=1, command_retries=1)
+    ledger = open_ledger(settings)
+    erp = ProgramBuilder(ledger)
+    project = erp.project("Cutover")
+    report = ReportProjectStatus(project_id=project, overall="green", schedule="green",
+                                 cost="green", scope="green", resources="green", narrative="")
+    current = ledger.execute(report, by=ALICE).version
+    blocker = sa.create_engine(postgres_url)
+    try:
+        with blocker.begin() as connection:
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": program_lock_key(erp.program_id)})
+            with pytest.raises(PreconditionFailed, match=f"at version {current}, not 1"):
+                ledger.execute(report, by=ALICE, if_match=1)
+            # The current version queues, and times out behind the holder.
+            with pytest.raises(ConcurrencyConflict):
+                ledger.execute(report, by=ALICE, if_match=current)
+        assert ledger.execute(report, by=ALICE, if_match=current).version == current + 1
     finally:
         blocker.dispose()
         ledger.close()

@@ -3,6 +3,8 @@ together (PostgreSQL, real uvicorn)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -59,3 +61,29 @@ def test_two_workers_serve_commands_and_a_projector_process_projects_them(
     assert server.process.returncode == 0
     _until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in children),
            "a worker or the projector outlived `ledger serve`")
+
+
+
+def test_killing_serve_outright_takes_its_workers_and_projector_with_it(
+        postgres_url: str, tmp_path: Path) -> None:
+    """`kill -9` gives `ledger serve` no chance to stop its children: the kernel must, or
+    they would keep the port and the projector's lock with nobody to stop them."""
+    server = start_server(postgres_url, tmp_path, "--workers", "2")
+    try:
+        _until(lambda: len(_children(server.process.pid)) >= 3,
+               "expected two workers and a projector process")
+        children = _children(server.process.pid)
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait(timeout=30)
+        _until(lambda: not any(Path(f"/proc/{pid}/status").exists()
+                               and "State:\tZ" not in _status(pid) for pid in children),
+               "a worker or the projector outlived a `kill -9` of `ledger serve`")
+    finally:
+        stop_server(server)
+
+
+def _status(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "State:\tZ"  # gone while we looked

@@ -25,19 +25,10 @@ from ledger.projections.timeline import timeline
 from ledger.projections.tracking import current_position, try_to_lead
 from ledger.projections.waiting import wait_for_position
 from ledger.settings import Settings
+from tests.polling import eventually
 from tests.projections.commands import RandomProgram
 from tests.projections.conftest import dump, on_postgres
 from tests.projections.scenario import ALICE
-
-
-def eventually(condition: Callable[[], bool], seconds: float = 10) -> bool:
-    """Poll ``condition`` until it holds or the deadline passes."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 @pytest.fixture

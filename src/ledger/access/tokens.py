@@ -12,7 +12,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Engine, Row, String, Table, Text, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Engine,
+    Row,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from ledger.db import UTCDateTime, metadata
 from ledger.domain.errors import InvalidInput, NotFound
@@ -35,6 +48,9 @@ tokens = Table(
 )
 # "Last used" is kept to this precision, so a busy token costs one write a minute at most.
 LAST_USED_PRECISION = timedelta(minutes=1)
+# Revoking a token NOTIFYs this channel (PostgreSQL), so every process forgets the principals
+# it keeps (see ``access.principals``).
+TOKENS_CHANNEL = "ledger_api_tokens"
 
 
 @dataclass(frozen=True)
@@ -57,7 +73,8 @@ class IssuedToken:
     token: str  # shown once; only its hash is kept
 
 
-def _hash(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a token: its SHA-256, in hex."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -72,7 +89,7 @@ def issue_token(engine: Engine, *, principal_id: str, role: str,
     token_id = str(uuid.uuid4())
     with engine.begin() as connection:
         connection.execute(insert(tokens).values(
-            token_id=token_id, token_hash=_hash(token), principal_id=principal_id,
+            token_id=token_id, token_hash=token_digest(token), principal_id=principal_id,
             display_name=display_name or principal_id, role=role,
             programs=None if programs is None else [str(p) for p in programs],
             created_at=datetime.now(UTC), revoked_at=None))
@@ -81,15 +98,26 @@ def issue_token(engine: Engine, *, principal_id: str, role: str,
 
 def authenticate(engine: Engine, token: str) -> Principal | None:
     """The principal of a live token, or None for an unknown or revoked one."""
+    found = look_up(engine, token)
+    if found is None:
+        return None
+    principal, last_used_at = found
+    mark_used(engine, principal.token_id, last_used_at)
+    return principal
+
+
+def look_up(engine: Engine, token: str) -> tuple[Principal, datetime | None] | None:
+    """A live token's principal and when it was last used; None for an unknown or revoked
+    one. Marks nothing."""
+    digest = token_digest(token)
     with engine.connect() as connection:
         row = connection.execute(select(tokens).where(
-            tokens.c.token_hash == _hash(token), tokens.c.revoked_at.is_(None))).first()
+            tokens.c.token_hash == digest, tokens.c.revoked_at.is_(None))).first()
     # The lookup is by an index on the hash, so timing reveals nothing usable about the
     # token; comparing again in constant time keeps that true whatever the database does.
-    if row is None or not hmac.compare_digest(row.token_hash, _hash(token)):
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
-    mark_used(engine, row.token_id, row.last_used_at)
-    return principal_of(row)
+    return principal_of(row), row.last_used_at
 
 
 def principal_of(row: Row[Any]) -> Principal:
@@ -129,8 +157,16 @@ def revoke_token(engine: Engine, token_id: str) -> None:
         result = connection.execute(update(tokens).where(
             tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None)
         ).values(revoked_at=datetime.now(UTC)))
-    if result.rowcount == 0:
-        raise NotFound(f"no live token with id {token_id}")
+        if result.rowcount == 0:
+            raise NotFound(f"no live token with id {token_id}")
+        announce_revocation(connection)
+
+
+def announce_revocation(connection: Connection) -> None:
+    """Tell every process, at the commit, to forget the principals it keeps (PostgreSQL;
+    on SQLite nothing is kept, see ``access.principals``)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"NOTIFY {TOKENS_CHANNEL}"))
 
 
 def has_admin(engine: Engine) -> bool:

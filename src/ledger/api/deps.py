@@ -23,7 +23,7 @@ from ledger.access.authorization import (
     require_program_filter,
     require_role,
 )
-from ledger.access.tokens import Principal, authenticate
+from ledger.access.tokens import Principal
 from ledger.api.problems import NotCaughtUp
 from ledger.domain.errors import InvalidInput, PreconditionFailed
 from ledger.projections.pages import MAX_POSITION
@@ -44,7 +44,7 @@ def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """The principal of the bearer token; 401 without a valid one."""
-    principal = authenticate(services.query_engine, credentials.credentials.strip()) \
+    principal = services.principals.authenticate(credentials.credentials.strip()) \
         if credentials is not None and credentials.credentials.strip() else None
     if principal is None:
         raise HTTPException(401, "send a valid token as `Authorization: Bearer <token>`",

@@ -25,6 +25,8 @@ class Executor(LedgerService):
                                            "no version to match, so leave If-Match out")
         program_id = command.named_program() or \
             self.program_of(command.subject_id, command.subject or Program)
+        if command.subject is not None:
+            self.refuse_if_stale(command.subject_id, command.subject, if_match)
 
         def act() -> list[LedgerAggregate]:
             # Under the program's lock: load and check, in parallel with other programs.

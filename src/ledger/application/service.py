@@ -18,6 +18,7 @@ from eventsourcing.application import (
 )
 from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, StoredEvent
+from eventsourcing.utils import get_topic
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -167,11 +168,21 @@ class LedgerService(Application[UUID]):
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {kind_of(cls)} with id {aggregate_id}")
         if if_match is not None and aggregate.version != if_match:
-            raise PreconditionFailed(
-                f"{kind_of(cls)} {aggregate_id} is at version {aggregate.version}, not {if_match}; "
-                "read it again and retry with the current version"
-            )
+            raise _not_at(kind_of(cls), aggregate_id, aggregate.version, if_match)
         return aggregate
+
+    def refuse_if_stale(self, aggregate_id: UUID, cls: type[LedgerAggregate],
+                        if_match: int | None) -> None:
+        """412 before queueing for the program's lock when the aggregate is already past
+        ``if_match``: versions never go back, so waiting could only end in the same answer
+        (or in a lock timeout, which would wrongly invite a retry). One indexed read, made
+        for conditional commands only; ``load`` checks again under the lock."""
+        if if_match is None:
+            return
+        last = self.recorder.select_events(aggregate_id, desc=True, limit=1)
+        if last and last[0].originator_version > if_match \
+                and last[0].topic.startswith(f"{get_topic(cls)}."):
+            raise _not_at(kind_of(cls), aggregate_id, last[0].originator_version, if_match)
 
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
@@ -256,6 +267,11 @@ class LedgerService(Application[UUID]):
 
 
 _PROGRAM_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _not_at(kind: str, aggregate_id: UUID, version: int, if_match: int) -> PreconditionFailed:
+    return PreconditionFailed(f"{kind} {aggregate_id} is at version {version}, not {if_match}; "
+                              "read it again and retry with the current version")
 
 
 def program_lock_key(program_id: UUID) -> int:

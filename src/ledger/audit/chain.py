@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ledger.audit.digest import GENESIS, chain_link, event_digest
@@ -57,25 +58,50 @@ class ChainTip:
     frontier: Frontier
 
 
+@dataclass(frozen=True)
+class ChainHead:
+    """The chain's last row as stored: the log's size, its chain link and last digest."""
+
+    size: int
+    link: bytes
+    last_digest: bytes | None
+
+    @classmethod
+    def of(cls, row: Row[Any] | None) -> ChainHead:
+        """From a row of ``head_query`` (None: the log is empty)."""
+        if row is None:
+            return cls(0, GENESIS, None)
+        return cls(row[0] + 1, bytes(row[1]), bytes(row[2]))
+
+
+_HEAD = (select(audit_chain.c.leaf_index, audit_chain.c.chain, audit_chain.c.digest)
+         .order_by(audit_chain.c.leaf_index.desc()).limit(1))
+
+
+def head_query() -> str:
+    """The head's query as SQL text, for a round trip that does more (see ``store``)."""
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    return str(_HEAD.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
 def append_to_chain(session: Session, events: Sequence[RawEvent],
-                    tip: ChainTip | None = None) -> ChainTip | None:
+                    tip: ChainTip | None = None,
+                    head: ChainHead | None = None) -> ChainTip | None:
     """Add the events to the chain and the tree, and return the new tip; the caller holds the
     events table's write lock, so the head read here cannot move until the transaction
     commits. ``tip`` is what an earlier append returned: it is used only when the stored
     head is the same size with the same chain link, which (the link being a hash over every
-    digest) means the same log, so a rolled-back append or another writer is never trusted."""
+    digest) means the same log, so a rolled-back append or another writer is never trusted.
+    ``head``, when given, was read under the same lock in this transaction."""
     if not events:
         return tip
-    head = session.execute(
-        select(audit_chain.c.leaf_index, audit_chain.c.chain, audit_chain.c.digest)
-        .order_by(audit_chain.c.leaf_index.desc()).limit(1)
-    ).first()
-    size = 0 if head is None else head[0] + 1
-    link = GENESIS if head is None else bytes(head[1])
+    if head is None:
+        head = ChainHead.of(session.execute(_HEAD).first())
+    size, link = head.size, head.link
     if tip is not None and (tip.size, tip.link) == (size, link):
         frontier = tip.frontier.copy()
     else:
-        frontier = _load_frontier(session, size, None if head is None else bytes(head[2]))
+        frontier = _load_frontier(session, size, head.last_digest)
     # The time of the append stands in only for a state with no readable timestamp.
     fallback = datetime.now(UTC)
     chain_rows: list[dict[str, Any]] = []

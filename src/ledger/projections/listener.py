@@ -1,4 +1,5 @@
-"""Wakes the projection runner as soon as PostgreSQL NOTIFYs that events were inserted."""
+"""LISTEN on a PostgreSQL channel: wakes the projection runner as soon as events were inserted,
+and tells every API process that a token was revoked."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from ledger.settings import EVENTS_TABLE, Settings
 
 
 class Listener:
-    """LISTEN on the channel eventsourcing-sqlalchemy NOTIFYs after each insert."""
+    """LISTEN on ``channel``; by default the one every append NOTIFYs (see ``store``)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, channel: str = EVENTS_TABLE) -> None:
         self.settings = settings
+        self.channel = channel
         self.connection: psycopg2.extensions.connection | None = None
 
     def connect(self) -> None:
@@ -32,20 +34,23 @@ class Listener:
             "connect_timeout": max(1, round(self.settings.database_timeout_seconds))}
         connection: psycopg2.extensions.connection = psycopg2.connect(None, **arguments)
         connection.autocommit = True
-        connection.cursor().execute(f"LISTEN {EVENTS_TABLE}")
+        connection.cursor().execute(f"LISTEN {self.channel}")
         return connection
 
-    def wait(self, timeout: float, doorbell: Doorbell) -> None:
-        """Wait for a notification, the doorbell or the timeout."""
+    def wait(self, timeout: float, doorbell: Doorbell) -> bool:
+        """Wait for a notification, the doorbell or the timeout; whether one was notified."""
         try:
             if self.connection is None:
                 self.connection = self._connect()
             if self.connection in doorbell.wait(timeout, self.connection):
                 self.connection.poll()
+                notified = bool(self.connection.notifies)
                 self.connection.notifies.clear()
+                return notified
         except psycopg2.Error:
             self.close()  # reconnected at the next wait; meanwhile the poll still works
             doorbell.wait(timeout)
+        return False
 
     def close(self) -> None:
         if self.connection is not None:

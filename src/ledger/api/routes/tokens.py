@@ -107,4 +107,5 @@ def list_tokens(principal: TokenAdminDep, services: ServicesDep) -> TokenList:
 def revoke_token(token_id: UUID, principal: TokenAdminDep, services: ServicesDep) -> TokenOut:
     """Revoke a live token: refused from its next request on, in the API and the UI."""
     store.revoke_token(services.query_engine, str(token_id))
+    services.principals.forget()  # here at once; other processes when NOTIFYd
     return TokenOut.of(get_token(services.query_engine, str(token_id)))
