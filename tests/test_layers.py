@@ -8,7 +8,7 @@ The layers, lowest first (DESIGN.md, "Layers are folders, and imports point down
    and ``migrate``: they read and write tables, never run commands.
 3. ``application``: the commands, over the event store.
 4. ``services``: the container of the long-lived objects a process holds.
-5. ``api``, ``ui`` and ``demo``: the edges; none imports another edge.
+5. ``api``, ``ui``, ``demo`` and ``witness``: the edges; none imports another edge.
 6. The composition root, ``bootstrap`` (engines, ledger, projector, scheduler, services)
    and ``web`` (the app factory that mounts the API and the UI).
 7. The entry points, ``cli`` and every ``__main__`` module: they only call the root.
@@ -31,7 +31,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"audit", "projections", "access", "store", "schema", "migrate"}),
     frozenset({"application"}),
     frozenset({"services"}),
-    frozenset({"api", "ui", "demo"}),
+    frozenset({"api", "ui", "demo", "witness"}),
     frozenset({"bootstrap", "web"}),
     frozenset({"cli", "__main__"}),
 )

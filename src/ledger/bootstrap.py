@@ -17,7 +17,9 @@ from ledger.access.principals import PrincipalCache
 from ledger.application import ProgramLedger
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.scheduler import CheckpointScheduler
+from ledger.audit.witnessing import Witnessing, parse_witnesses
 from ledger.db import metadata, open_engine
+from ledger.domain.errors import InvalidInput
 from ledger.migrate import upgrade_database
 from ledger.projections.foreground import run_in_foreground
 from ledger.projections.projector import head_of
@@ -84,14 +86,28 @@ def open_services(settings: Settings, *, run_projector: bool = True) -> Services
         checkpoints.start()
     query_engine = open_query_engine(settings)
     return Services(settings, ledger, read_engine, runner, query_engine, key,
-                    PrincipalCache(query_engine, settings), checkpoints)
+                    PrincipalCache(query_engine, settings), checkpoints,
+                    open_witnessing(settings, query_engine, key))
 
 
 def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> CheckpointScheduler:
-    """Automatic checkpoints every N events or M minutes, beside the projector."""
-    return CheckpointScheduler(open_query_engine(settings), key,
+    """Automatic checkpoints every N events or M minutes, beside the projector, each pushed
+    to the configured witnesses."""
+    engine = open_query_engine(settings)
+    return CheckpointScheduler(engine, key,
                                every_events=settings.checkpoint_every_events,
-                               every_minutes=settings.checkpoint_every_minutes)
+                               every_minutes=settings.checkpoint_every_minutes,
+                               witnessing=open_witnessing(settings, engine, key))
+
+
+def open_witnessing(settings: Settings, engine: Engine, key: Ed25519PrivateKey
+                    ) -> Witnessing | None:
+    """How to ask LEDGER_WITNESSES for cosignatures; None when there are none."""
+    try:
+        witnesses = parse_witnesses(settings.witnesses)
+    except ValueError as error:
+        raise InvalidInput("LEDGER_WITNESSES", str(error)) from None
+    return Witnessing(engine, key, settings.log_origin, witnesses) if witnesses else None
 
 
 def run_projector_process(settings: Settings,

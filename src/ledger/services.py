@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from ledger.access.principals import PrincipalCache
 from ledger.application import ProgramLedger
 from ledger.audit.scheduler import CheckpointScheduler
+from ledger.audit.witnessing import Witnessing
 from ledger.projections.runner import ProjectionRunner
 from ledger.projections.waiting import wait_for_position
 from ledger.settings import Settings
@@ -28,6 +29,7 @@ class Services:
     signing_key: Ed25519PrivateKey  # signs audit checkpoints
     principals: PrincipalCache  # who each bearer token names
     checkpoints: CheckpointScheduler | None = None  # runs beside the in-process projector
+    witnessing: Witnessing | None = None  # asks LEDGER_WITNESSES to cosign checkpoints
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Read-your-writes: wait until the read models include ``position``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -11,6 +12,7 @@ EVENTS_TABLE = "ledger_events"
 SNAPSHOTS_TABLE = "ledger_snapshots"
 TRACKING_TABLE = "ledger_tracking"
 APPLICATION_NAME = "Ledger"
+WITNESS_ENTRY = re.compile(r"https?://\S+\s+[^\s+]+\+[0-9a-fA-F]{8}\+[A-Za-z0-9+/]+=*")
 
 
 class Settings(BaseSettings):
@@ -69,6 +71,16 @@ class Settings(BaseSettings):
         gt=0,
         description="Sign a checkpoint at least this often if there are new events.",
     )
+    log_origin: str = Field(
+        default="ledger.example/log", pattern=r"^[^\s+]+$",
+        description="The checkpoint origin line and the log's note key name: a schema-less "
+        "URL naming this log, unique among the logs a witness follows.",
+    )
+    witnesses: str = Field(
+        default="",
+        description="Witnesses to ask for cosignatures, comma-separated, each "
+        "'URL VERIFIER-KEY' (the key as `ledger witness serve` prints it).",
+    )
     ui_session_idle_minutes: float = Field(
         default=30.0, gt=0,
         description="A web UI session ends after this long without a request.",
@@ -89,6 +101,16 @@ class Settings(BaseSettings):
         if url and not url.startswith(("sqlite", "postgresql")):
             raise ValueError("use a sqlite:/// or postgresql+psycopg2:// URL")
         return url
+
+    @field_validator("witnesses")
+    @classmethod
+    def _witness_pairs(cls, text: str) -> str:
+        # The key's hash and signature type are checked where it is parsed (ledger.audit).
+        for entry in filter(None, (piece.strip() for piece in text.split(","))):
+            if not WITNESS_ENTRY.fullmatch(entry):
+                raise ValueError(f"{entry[:80]!r} is not 'URL NAME+HASH+KEY': give each "
+                                 "witness's URL and the key `ledger witness key` prints")
+        return text
 
     @property
     def resolved_database_url(self) -> str:

@@ -4,7 +4,16 @@ with a late-recorded decision, a later correction and a superseded decision."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ledger.audit import notes
+from ledger.audit.checkpoints import get_checkpoint
+from ledger.audit.cosignatures import store_cosignature
+from ledger.audit.merkle import leaf_hash, verify_inclusion
+from ledger.audit.tables import audit_chain
+from ledger.audit.tlog import checkpoint_body
+from ledger.settings import Settings
 from tests.api.conftest import OPTIONS, PROGRAM, PROJECT, Api
 
 
@@ -80,3 +89,38 @@ def test_reports_have_exact_figures(api: Api, story: dict[str, str]) -> None:
     assert [d["decision"]["title"] for d in february] == ["Defer warehouse"]
     (jump,) = api.get(f"/v1/programs/{program}/reports/watermelons").json()
     assert jump["skipped_amber"] is True and jump["days"] == pytest.approx(10.0)
+
+
+def test_review_cites_the_log_and_proves_the_decision_in_a_witnessed_checkpoint(
+        api: Api, api_settings: Settings, story: dict[str, str]) -> None:
+    path = f"/v1/decisions/{story['decision']}/review"
+    assert api.get(path).json()["log"] == {"checkpoint_then": None, "witnessed": None,
+                                           "witnesses": [], "leaf_index": None,
+                                           "inclusion_path": []}
+    signed = api.post("/v1/audit/checkpoints", role="admin").json()
+    assert api.get(path).json()["log"]["witnessed"] is None  # signed, not yet cosigned
+    engine = sa.create_engine(api_settings.resolved_database_url)
+    try:
+        with engine.connect() as connection:
+            checkpoint = get_checkpoint(connection, signed["id"])
+        witness = Ed25519PrivateKey.generate()
+        body = checkpoint_body(checkpoint, api_settings.log_origin)
+        store_cosignature(engine, checkpoint.id, notes.cosign(body, "w.test", witness, 1))
+        log = api.get(path).json()["log"]
+        with engine.connect() as connection:
+            digest = connection.execute(sa.select(audit_chain.c.digest).where(
+                audit_chain.c.leaf_index == log["leaf_index"])).scalar_one()
+    finally:
+        engine.dispose()
+    assert log["checkpoint_then"] is None  # the story's decision predates every checkpoint
+    assert (log["witnessed"]["id"], log["witnesses"]) == (checkpoint.id, ["w.test"])
+    assert verify_inclusion(leaf_hash(bytes(digest)), log["leaf_index"], checkpoint.tree_size,
+                            [bytes.fromhex(h) for h in log["inclusion_path"]],
+                            bytes.fromhex(log["witnessed"]["root"]))
+    later = _id(api.post(f"/v1/programs/{story['program']}/decisions", {
+        "title": "After the checkpoint", "question": "q", "forum": "SteerCo",
+        "authority": "Sponsor", "options": OPTIONS, "chosen_option": "defer",
+        "rationale": "r", "tradeoffs": "t", "affects": {}}))
+    cited = api.get(f"/v1/decisions/{later}/review").json()["log"]
+    assert cited["checkpoint_then"]["id"] == checkpoint.id
+    assert cited["witnessed"] is None  # no witnessed checkpoint covers it yet

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.orm import Session
+
+from ledger.audit.chain import RawEvent, append_to_chain
+from ledger.audit.checkpoints import create_checkpoint
+from ledger.audit.tables import audit_chain, audit_checkpoints, audit_cosignatures, audit_nodes
 
 APPEND_ONLY_TRIGGER = """
 CREATE OR REPLACE FUNCTION test_append_only() RETURNS trigger AS $$
@@ -95,3 +101,20 @@ def burn_position(engine: sa.Engine) -> None:
             "INSERT INTO ledger_events (originator_id, originator_version, topic, state) "
             "VALUES (gen_random_uuid(), 1, 'rolled.back:Event', 'x')"))
         connection.rollback()
+
+
+def rewrite_and_resign(engine: sa.Engine, position: int, key: Ed25519PrivateKey) -> None:
+    """The operator's rewrite: change an old event, rebuild the chain and the tree from the
+    events as they now are, and sign a fresh checkpoint with the log's own key."""
+    alter_one_byte(engine, position)
+    with engine.begin() as connection:
+        for table in (audit_cosignatures, audit_checkpoints, audit_nodes, audit_chain):
+            connection.execute(sa.delete(table))
+        rows = connection.execute(sa.text(
+            "SELECT id, originator_id, originator_version, topic, state FROM ledger_events "
+            "ORDER BY id")).all()
+        with Session(bind=connection) as session:
+            append_to_chain(session, [RawEvent(row[0], UUID(str(row[1])), row[2], row[3],
+                                               bytes(row[4])) for row in rows])
+            session.flush()
+        create_checkpoint(connection, key)

@@ -22,6 +22,7 @@ from ledger.api.routes import (
     resources,
     risks,
     tokens,
+    transparency,
 )
 
 DESCRIPTION = """An event-sourced, tamper-evident ledger for program management.
@@ -49,6 +50,7 @@ def api_app(lifespan: Lifespan[FastAPI]) -> FastAPI:
                    history.router, audit.router, tokens.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
+    app.include_router(transparency.router)
     install_docs(app)
     install_error_handlers(app)
     return app

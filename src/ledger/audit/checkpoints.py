@@ -93,7 +93,7 @@ def _create(connection: Connection, key: Ed25519PrivateKey, now: datetime) -> Ch
     return checkpoint
 
 
-def _from_row(row: Any) -> Checkpoint:
+def checkpoint_from_row(row: Any) -> Checkpoint:
     return Checkpoint(
         id=row.id, position=row.position, tree_size=row.tree_size, root=bytes(row.root),
         chain_head=bytes(row.chain_head), created_at=as_utc(row.created_at),
@@ -108,7 +108,7 @@ def list_checkpoints(db: Reader, *, after_id: int = 0, limit: int | None = None
              .order_by(audit_checkpoints.c.id))
     if limit is not None:
         query = query.limit(limit)
-    return [_from_row(row) for row in db.execute(query)]
+    return [checkpoint_from_row(row) for row in db.execute(query)]
 
 
 def get_checkpoint(db: Reader, checkpoint_id: int) -> Checkpoint:
@@ -116,13 +116,13 @@ def get_checkpoint(db: Reader, checkpoint_id: int) -> Checkpoint:
                      .where(audit_checkpoints.c.id == checkpoint_id)).first()
     if row is None:
         raise NotFound(f"there is no checkpoint {checkpoint_id}; list them to see which exist")
-    return _from_row(row)
+    return checkpoint_from_row(row)
 
 
 def latest_checkpoint(db: Reader) -> Checkpoint | None:
     row = db.execute(select(audit_checkpoints)
                      .order_by(audit_checkpoints.c.id.desc()).limit(1)).first()
-    return None if row is None else _from_row(row)
+    return None if row is None else checkpoint_from_row(row)
 
 
 SIGN_ONE = ("sign one with `ledger audit checkpoint` (or, as an admin, "

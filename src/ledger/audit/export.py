@@ -25,7 +25,7 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -42,29 +42,32 @@ from ledger.audit.tables import audit_chain, events
 
 FORMAT = "ledger-audit-export"
 VERSION = 1
+NoteOf = Callable[[Checkpoint, Reader], str]  # a checkpoint's cosigned note, as text
 CSV_COLUMNS = ("type", "position", "leaf_index", "originator_id", "originator_version",
                "topic", "recorded_at", "state", "state_b64", "digest", "chain", "proof",
                "record", "event")
 
 
 def export_jsonl(bind: Engine | Connection, *, checkpoint_id: int | None = None,
-                 program_id: UUID | None = None, batch_size: int = 1000) -> Iterator[str]:
+                 program_id: UUID | None = None, batch_size: int = 1000,
+                 note: NoteOf | None = None) -> Iterator[str]:
     """The export as JSON lines: a header, one line per event, then the checkpoint.
 
     An unknown checkpoint raises NotFound here, before the first line is produced, so an
     HTTP handler can still answer 404 instead of a broken 200 stream.
     """
     records = export_records(bind, checkpoint_id=checkpoint_id, program_id=program_id,
-                             batch_size=batch_size)
+                             batch_size=batch_size, note=note)
     return (json.dumps(record, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
             + "\n" for record in records)
 
 
 def export_csv(bind: Engine | Connection, *, checkpoint_id: int | None = None,
-               program_id: UUID | None = None, batch_size: int = 1000) -> Iterator[str]:
+               program_id: UUID | None = None, batch_size: int = 1000,
+               note: NoteOf | None = None) -> Iterator[str]:
     """The same export as CSV; the header and checkpoint rows carry JSON in ``record``."""
     records = export_records(bind, checkpoint_id=checkpoint_id, program_id=program_id,
-                             batch_size=batch_size)
+                             batch_size=batch_size, note=note)
     return itertools.chain([_csv_line(CSV_COLUMNS)], (_csv_row(record) for record in records))
 
 
@@ -91,17 +94,17 @@ def _csv_cell(value: Any) -> str:
 
 
 def export_records(bind: Engine | Connection, *, checkpoint_id: int | None = None,
-                   program_id: UUID | None = None, batch_size: int = 1000
-                   ) -> Iterator[dict[str, Any]]:
+                   program_id: UUID | None = None, batch_size: int = 1000,
+                   note: NoteOf | None = None) -> Iterator[dict[str, Any]]:
     """Header, events up to the checkpoint (default: the latest), then the checkpoint."""
     with connected(bind) as db:
         checkpoint = checkpoint_or_latest(db, checkpoint_id,
                                           when_none="an export needs one to end with")
-    return _records(bind, checkpoint, program_id, batch_size)
+    return _records(bind, checkpoint, program_id, batch_size, note)
 
 
 def _records(bind: Engine | Connection, checkpoint: Checkpoint, program_id: UUID | None,
-             batch_size: int) -> Iterator[dict[str, Any]]:
+             batch_size: int, note: NoteOf | None) -> Iterator[dict[str, Any]]:
     with connected(bind) as db:
         yield {"type": "header", "format": FORMAT, "version": VERSION,
                "program_id": None if program_id is None else str(program_id),
@@ -111,7 +114,9 @@ def _records(bind: Engine | Connection, checkpoint: Checkpoint, program_id: UUID
         else:
             members = program_aggregates(db, program_id)
             yield from _program_events(db, checkpoint.tree_size, members, batch_size)
-        yield {"type": "checkpoint", **checkpoint.to_dict()}
+        # The cosigned note rides along, so the offline verifier can apply a witness policy.
+        extra = {} if note is None else {"note": note(checkpoint, db)}
+        yield {"type": "checkpoint", **checkpoint.to_dict(), **extra}
 
 
 _ROW = select(audit_chain.c.leaf_index, audit_chain.c.position, audit_chain.c.digest,

@@ -1,9 +1,10 @@
 """Standalone verifier of an audit export: `python -m ledger.audit.offline EXPORT --public-key K`.
 
-It needs only the standard library, ``cryptography`` and Ledger's stdlib-only digest, Merkle
-and readable-event modules: no service, no database. It recomputes every digest (and, for a
-full export, the chain and the Merkle root), checks the checkpoint's signature with the
-auditor's own copy of the public key, and names the first line that fails. Lines must be
+It needs only the standard library, ``cryptography`` and Ledger's stdlib-only digest, Merkle,
+signed-note and readable-event modules: no service, no database. It recomputes every digest
+(and, for a full export, the chain and the Merkle root), checks the checkpoint's signature
+with the auditor's own copy of the public key, with ``--witness K --min-witnesses N`` also
+the witnesses' cosignatures, and names the first line that fails. Lines must be
 standard JSON: a bare NaN or Infinity, which Python's json would read, fails the line. An
 event's readable ``event`` must be exactly what its stored ``state`` reads as, so what an
 auditor reads is what was hashed. Exit status: 0 verified, 1 failed, 2 unusable arguments.
@@ -28,8 +29,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ledger.audit.digest import GENESIS, chain_link, event_digest
 from ledger.audit.merkle import Frontier, leaf_hash, verify_inclusion
+from ledger.audit.notes import BadNote, Verifier, parse_vkey
 from ledger.audit.readable import readable_event
 from ledger.audit.signing import Checkpoint, load_public_key, raw_public_key
+from ledger.audit.tlog import checkpoint_body, log_verifier, open_checkpoint
 
 FORMAT = "ledger-audit-export"
 Record = tuple[int, dict[str, Any]]
@@ -50,8 +53,11 @@ class Verified:
     filtered: bool
 
 
-def verify_export(path: Path, public_key: Ed25519PublicKey) -> Verified:
-    """Check the export at ``path``; raise BadLine naming the first line that fails."""
+def verify_export(path: Path, public_key: Ed25519PublicKey,
+                  witnesses: Sequence[Verifier] = (), min_witnesses: int = 0) -> Verified:
+    """Check the export at ``path``; raise BadLine naming the first line that fails. With
+    ``min_witnesses``, the checkpoint's note must carry that many of the witnesses'
+    cosignatures."""
     # A first pass finds the checkpoint at the end, in constant memory: a filtered export's
     # proofs can only be checked against its root.
     last = deque(_records(path), maxlen=1)
@@ -59,6 +65,8 @@ def verify_export(path: Path, public_key: Ed25519PublicKey) -> Verified:
         raise BadLine(1, "the export is empty")
     trailer_line, trailer = last[0]
     checkpoint = _checkpoint(trailer_line, trailer)
+    if min_witnesses:
+        _witnessed(trailer_line, trailer, checkpoint, public_key, witnesses, min_witnesses)
     records = _records(path)
     header_line, header = next(records)
     filtered = _header(header_line, header, checkpoint)
@@ -76,6 +84,23 @@ def verify_export(path: Path, public_key: Ed25519PublicKey) -> Verified:
     if checkpoint.public_key != raw_public_key(public_key):
         raise BadLine(trailer_line, "the checkpoint names a different signing key")
     return Verified(check.finish(trailer_line, checkpoint), checkpoint, filtered)
+
+
+def _witnessed(number: int, trailer: dict[str, Any], checkpoint: Checkpoint,
+               public_key: Ed25519PublicKey, witnesses: Sequence[Verifier], minimum: int
+               ) -> None:
+    """The trailer's note must be this checkpoint, signed by the log, cosigned enough."""
+    text = trailer.get("note")
+    if not isinstance(text, str):
+        raise BadLine(number, f"checkpoint {checkpoint.id} carries no cosigned note; export "
+                              "it again with this version of Ledger")
+    origin = text.split("\n", 1)[0]
+    try:
+        opened = open_checkpoint(text, log_verifier(origin, public_key), witnesses, minimum)
+    except BadNote as error:
+        raise BadLine(number, f"checkpoint {checkpoint.id}: {error}") from None
+    if opened.note.body != checkpoint_body(checkpoint, origin):
+        raise BadLine(number, f"checkpoint {checkpoint.id}: the note states another checkpoint")
 
 
 def _records(path: Path) -> Iterator[Record]:
@@ -271,6 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("export", type=Path, help="the .jsonl or .csv export")
     parser.add_argument("--public-key", required=True,
                         help="the signer's Ed25519 public key: a PEM file, PEM text or hex")
+    parser.add_argument("--witness", action="append", default=[],
+                        help="a witness's verifier key (name+hash+base64); repeat")
+    parser.add_argument("--min-witnesses", type=int, default=0,
+                        help="require this many of the --witness keys to have cosigned")
     arguments = parser.parse_args(argv)
     try:
         key = _read_key(arguments.public_key)
@@ -278,7 +307,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: unusable public key: {error}", file=sys.stderr)
         return 2
     try:
-        verified = verify_export(arguments.export, key)
+        witnesses = [parse_vkey(text) for text in arguments.witness]
+    except BadNote as error:
+        print(f"error: unusable --witness: {error}", file=sys.stderr)
+        return 2
+    if not 0 <= arguments.min_witnesses <= len(witnesses):
+        print(f"error: --min-witnesses must be 0..{len(witnesses)} (the --witness keys given)",
+              file=sys.stderr)
+        return 2
+    try:
+        verified = verify_export(arguments.export, key, witnesses, arguments.min_witnesses)
     except OSError as error:
         print(f"error: cannot read the export: {error}", file=sys.stderr)
         return 2

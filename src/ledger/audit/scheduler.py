@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from ledger.audit.checkpoints import maybe_checkpoint
 from ledger.audit.signing import Checkpoint
+from ledger.audit.witnessing import Witnessing
 
 log = logging.getLogger(__name__)
 
@@ -23,20 +24,25 @@ class CheckpointScheduler:
     """
 
     def __init__(self, engine: Engine, key: Ed25519PrivateKey, *, every_events: int,
-                 every_minutes: float, interval: float = 5.0) -> None:
+                 every_minutes: float, interval: float = 5.0,
+                 witnessing: Witnessing | None = None) -> None:
         self.engine = engine
         self.key = key
         self.every_events = every_events
         self.every_minutes = every_minutes
         self.interval = interval
+        self.witnessing = witnessing
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def tick(self) -> Checkpoint | None:
         """Sign a checkpoint now if one is due; database outages are waited out."""
         try:
-            return maybe_checkpoint(self.engine, self.key, every_events=self.every_events,
+            made = maybe_checkpoint(self.engine, self.key, every_events=self.every_events,
                                     every_minutes=self.every_minutes)
+            if self.witnessing is not None:
+                self.witnessing.latest()  # also retries witnesses that were away
+            return made
         except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as error:
             log.warning("checkpoint postponed, database unavailable: %s", error)
             return None

@@ -4,8 +4,10 @@ signed checkpoints; plus a read-only view of the raw events table that verificat
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
+    ForeignKey,
     LargeBinary,
     MetaData,
     SmallInteger,
@@ -53,6 +55,16 @@ audit_checkpoints = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("signature", LargeBinary(), nullable=False),
     Column("public_key", LargeBinary(), nullable=False, comment="Raw Ed25519 key that signed"),
+)
+
+audit_cosignatures = Table(
+    "ledger_audit_cosignatures",
+    metadata,
+    Column("checkpoint_id", POSITION, ForeignKey("ledger_audit_checkpoints.id"),
+           primary_key=True, autoincrement=False),
+    Column("witness", Text(), primary_key=True, comment="The witness's key name"),
+    Column("line", Text(), nullable=False, comment="The signed-note cosignature line"),
+    Column("cosigned_at", BigInteger(), nullable=False, comment="The cosignature's POSIX time"),
 )
 
 # The events table belongs to eventsourcing-sqlalchemy. This private description, outside the

@@ -17,6 +17,7 @@ def build_app() -> typer.Typer:
     from ledger.cli.serve import serve
     from ledger.cli.state import state
     from ledger.cli.tokens import app as tokens_app
+    from ledger.cli.witness import app as witness_app
 
     app = typer.Typer(
         name="ledger",
@@ -30,6 +31,7 @@ def build_app() -> typer.Typer:
     app.command()(serve)
     app.add_typer(tokens_app, name="tokens")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(witness_app, name="witness")
     app.command()(demo)
     app.command()(state)
     return app

@@ -14,14 +14,23 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine
 
-from ledger.audit.checkpoints import SIGN_ONE, create_checkpoint, list_checkpoints
+from ledger.audit import notes
+from ledger.audit.checkpoints import (
+    SIGN_ONE,
+    create_checkpoint,
+    latest_checkpoint,
+    list_checkpoints,
+)
+from ledger.audit.cosignatures import cosigned_note
 from ledger.audit.export import export_csv, export_jsonl
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.proofs import inclusion_proof
 from ledger.audit.signing import public_key_pem
+from ledger.audit.tlog import log_verifier, open_checkpoint
 from ledger.audit.verify import verify as verify_log
-from ledger.bootstrap import open_migrated_engine
+from ledger.bootstrap import open_migrated_engine, open_witnessing
 from ledger.cli.projections import EventsPerSecond
 from ledger.domain.program import program_id_for_code
 from ledger.settings import Settings
@@ -35,10 +44,16 @@ def verify(
     against: Annotated[int | None, typer.Option(
         help="A checkpoint id: also prove the log was only appended to since then.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+    witness: Annotated[list[str] | None, typer.Option(
+        "--witness", help="A witness's verifier key (name+hash+base64); repeat.")] = None,
+    min_witnesses: Annotated[int, typer.Option(
+        min=0, help="Require this many of the --witness keys to have cosigned the latest "
+                    "checkpoint.")] = 0,
 ) -> None:
     """Recompute every digest, the chain and the Merkle roots from the raw events, and check
     every signed checkpoint. Exits 1 and names the first bad position if anything differs."""
     settings = Settings()
+    witnesses = _witness_keys(witness or [], min_witnesses)
     engine = open_migrated_engine(settings)
     key = load_or_create_signing_key(settings.resolved_signing_key_path).public_key()
     with Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(),
@@ -46,7 +61,11 @@ def verify(
         task = progress.add_task("verify", total=None)
         result = verify_log(engine, key, against=against, progress=lambda done, total:
                             progress.update(task, completed=done, total=total))
+    policy = witnessed(engine, settings, witnesses, min_witnesses) if min_witnesses else None
     engine.dispose()
+    if policy is not None:
+        typer.echo(f"FAILED witness policy: {policy}")
+        raise typer.Exit(1)
     if as_json:
         typer.echo(json.dumps(result.to_dict()))
     elif result.ok:
@@ -61,6 +80,35 @@ def verify(
         typer.echo(f"FAILED at position {failure.position}: {failure.kind} — {failure.detail}")
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _witness_keys(keys: list[str], min_witnesses: int) -> list[notes.Verifier]:
+    try:
+        found = [notes.parse_vkey(key) for key in keys]
+    except notes.BadNote as error:
+        raise typer.BadParameter(str(error), param_hint="--witness") from None
+    if min_witnesses > len(found):
+        raise typer.BadParameter(f"{min_witnesses} cosignatures required but only "
+                                 f"{len(found)} --witness keys given",
+                                 param_hint="--min-witnesses")
+    return found
+
+
+def witnessed(engine: Engine, settings: Settings, witnesses: list[notes.Verifier],
+              minimum: int) -> str | None:
+    """Why the latest checkpoint fails the witness policy, or None if it passes."""
+    key = load_or_create_signing_key(settings.resolved_signing_key_path)
+    with engine.connect() as connection:
+        latest = latest_checkpoint(connection)
+        if latest is None:
+            return f"no checkpoint to check; {SIGN_ONE}"
+        text = cosigned_note(connection, latest, settings.log_origin, key).text()
+    try:
+        open_checkpoint(text, log_verifier(settings.log_origin, key.public_key()), witnesses,
+                        minimum)
+    except notes.BadNote as error:
+        return f"checkpoint {latest.id} (tree size {latest.tree_size}): {error}"
+    return None
 
 
 @app.command()
@@ -81,7 +129,10 @@ def export(
     writer = export_jsonl if fmt == "jsonl" else export_csv
     program_id = program_id_for_code(program) if program else None
     try:
-        lines = writer(engine, checkpoint_id=checkpoint, program_id=program_id)
+        key = load_or_create_signing_key(settings.resolved_signing_key_path)
+        lines = writer(engine, checkpoint_id=checkpoint, program_id=program_id,
+                       note=lambda made, db: cosigned_note(db, made, settings.log_origin,
+                                                           key).text())
         if output is None:
             sys.stdout.writelines(lines)
         else:
@@ -105,12 +156,17 @@ def _write_whole(path: Path, lines: Iterable[str]) -> None:
 
 @app.command()
 def checkpoint() -> None:
-    """Sign a checkpoint of the log's current head now."""
+    """Sign a checkpoint of the log's current head now, and ask LEDGER_WITNESSES to cosign
+    it; a witness that refuses or is away is named on stderr."""
     settings = Settings()
     engine = open_migrated_engine(settings)
-    made = create_checkpoint(engine, load_or_create_signing_key(
-        settings.resolved_signing_key_path))
+    key = load_or_create_signing_key(settings.resolved_signing_key_path)
+    witnessing = open_witnessing(settings, engine, key)  # a bad LEDGER_WITNESSES signs nothing
+    made = create_checkpoint(engine, key)
+    outcomes = witnessing.cosign(made) if witnessing else {}
     engine.dispose()
+    for name, outcome in outcomes.items():
+        console.print(f"witness {name}: {outcome}")
     typer.echo(json.dumps(made.to_dict()))
 
 
@@ -147,8 +203,13 @@ def proof(
 
 
 @app.command("public-key")
-def public_key() -> None:
+def public_key(
+    note: Annotated[bool, typer.Option("--note", help=(
+        "The signed-note verifier key (origin+hash+base64) instead, for witnesses and "
+        "note tools."))] = False,
+) -> None:
     """The checkpoint-signing public key (PEM), for auditors' offline checks."""
     settings = Settings()
     key = load_or_create_signing_key(settings.resolved_signing_key_path)
-    typer.echo(public_key_pem(key.public_key()).strip())
+    typer.echo(log_verifier(settings.log_origin, key.public_key()).vkey() if note
+               else public_key_pem(key.public_key()).strip())

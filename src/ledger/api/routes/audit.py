@@ -30,6 +30,7 @@ from ledger.api.schemas.audit import (
     InclusionOut,
     PublicKeyOut,
     VerifyOut,
+    WitnessOut,
 )
 from ledger.application.commands.fields import LINE
 from ledger.application.commands.times import IsoDatetime
@@ -39,6 +40,7 @@ from ledger.audit.checkpoints import (
     create_checkpoint,
     latest_checkpoint,
 )
+from ledger.audit.cosignatures import cosigned_note, last_cosigned
 from ledger.audit.export import export_csv, export_jsonl
 from ledger.audit.proofs import consistency_proof, inclusion_proof
 from ledger.audit.signing import load_public_key
@@ -115,6 +117,8 @@ def sign_checkpoint(principal: CheckpointSignerDep, services: ServicesDep) -> JS
     if latest is not None and latest.tree_size == size:
         return JSONResponse(CheckpointOut.of(latest).model_dump(mode="json"), status_code=200)
     checkpoint = create_checkpoint(services.read_engine, services.signing_key)
+    if services.witnessing is not None:
+        services.witnessing.cosign(checkpoint)  # a refusal is logged; the checkpoint stands
     return JSONResponse(CheckpointOut.of(checkpoint).model_dump(mode="json"), status_code=201)
 
 
@@ -123,6 +127,17 @@ def get_public_key(services: ServicesDep) -> PublicKeyOut:
     """The Ed25519 key that signs checkpoints, as hex and PEM. Public by nature: no token, so
     anyone can check a signed checkpoint or an export against it."""
     return PublicKeyOut.of(services.signing_key.public_key())
+
+
+@router.get("/witnesses", response_model=list[WitnessOut])
+def list_witnesses(services: ServicesDep) -> list[WitnessOut]:
+    """The witnesses this log asks to cosign (LEDGER_WITNESSES), their verifier keys, and
+    the latest checkpoint each cosigned. Public, like the checkpoint itself."""
+    configured = services.witnessing.witnesses if services.witnessing else []
+    with services.query_engine.connect() as connection:
+        cosigned = last_cosigned(connection)
+    return [WitnessOut.of(witness, cosigned.get(witness.verifier.name))
+            for witness in configured]
 
 
 @router.get("/proof/{position}", response_model=InclusionOut)
@@ -165,7 +180,9 @@ def export_audit_trail(
             connection, checkpoint_id, when_none="an export needs one to end with")
     # Everything that can fail cleanly has been checked: the stream starts with a 200.
     lines = (export_jsonl if format == "jsonl" else export_csv)(
-        services.query_engine, checkpoint_id=checkpoint.id, program_id=program_id)
+        services.query_engine, checkpoint_id=checkpoint.id, program_id=program_id,
+        note=lambda made, db: cosigned_note(db, made, services.settings.log_origin,
+                                            services.signing_key).text())
     name = f"ledger-audit-{program_id or 'all'}-checkpoint-{checkpoint.id}.{format}"
     return StreamingResponse(lines, media_type=EXPORT_TYPES[format],
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -29,6 +29,7 @@ from ledger.application.commands.decisions import (
     SupersedeDecision,
 )
 from ledger.application.commands.times import IsoDatetime
+from ledger.audit.citations import cite
 from ledger.projections import decisions as read_model
 from ledger.projections.decisions import DecisionView
 from ledger.services import ServicesDep
@@ -65,9 +66,14 @@ def get_decision(decision_id: UUID, principal: ReaderDep, connection: ReadDep) -
 def get_decision_review(decision_id: UUID, principal: ReaderDep,
                         services: ServicesDep) -> DecisionReviewOut:
     """The governance review, replayed from events: the program as known when the decision
-    was recorded, cut at the day it was taken, and the affected entities then and now."""
+    was recorded, cut at the day it was taken, and the affected entities then and now; and
+    where the decision stands in the log: the checkpoint current when it was recorded, and
+    its inclusion proof in the latest witnessed checkpoint."""
     component_program(principal, services.ledger.program_of, decision_id)
-    return DecisionReviewOut.of(services.ledger.review_decision(decision_id))
+    review = services.ledger.review_decision(decision_id)
+    with services.query_engine.connect() as connection:
+        citation = cite(connection, review.recorded_position)
+    return DecisionReviewOut.of(review, citation)
 
 
 @reports.get("/programs/{program_id}/reports/benefits",

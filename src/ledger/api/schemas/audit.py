@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ledger.audit.proofs import ConsistencyProof, InclusionProof
 from ledger.audit.signing import Checkpoint, canonical_time, public_key_hex, public_key_pem
 from ledger.audit.verify import VerifyResult
+from ledger.audit.witnessing import Witness
 
 Hex = Annotated[str, Field(pattern=r"^[0-9a-f]*$", description="Lower-case hex.")]
 
@@ -127,3 +128,20 @@ class InclusionOut(BaseModel):
     def of(cls, proof: InclusionProof) -> InclusionOut:
         return cls.model_validate({**proof.to_dict(),
                                    "checkpoint": CheckpointOut.of(proof.checkpoint)})
+
+
+class WitnessOut(BaseModel):
+    """A witness the log asks to cosign, and the latest checkpoint it cosigned."""
+
+    url: str
+    name: str
+    verifier_key: str = Field(description="name+hash+base64, signature type 0x04")
+    checkpoint_id: int | None = Field(description="The latest checkpoint it cosigned")
+    tree_size: int | None
+
+    @classmethod
+    def of(cls, witness: Witness, cosigned: tuple[int, int] | None) -> WitnessOut:
+        checkpoint_id, tree_size = cosigned or (None, None)
+        return cls(url=witness.url, name=witness.verifier.name,
+                   verifier_key=witness.verifier.vkey(), checkpoint_id=checkpoint_id,
+                   tree_size=tree_size)

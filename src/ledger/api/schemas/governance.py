@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ledger.application.replay import aggregate_state
 from ledger.application.reports import BenefitRealization, DecisionOutcome, StatusJump
 from ledger.application.reviews import BenefitOutcome, DecisionReview, ProjectHealth, RiskChange
+from ledger.audit.citations import Citation
+from ledger.audit.signing import Checkpoint
 from ledger.projections.encoding import plain
 
 
@@ -18,6 +20,42 @@ class DecisionRef(BaseModel):
     id: UUID
     title: str
     taken_at: datetime
+
+
+class CheckpointRef(BaseModel):
+    id: int
+    tree_size: int
+    root: str = Field(description="Lower-case hex, as in the checkpoint")
+    created_at: datetime
+
+
+class DecisionInLog(BaseModel):
+    """Where the decision's own event stands in the tamper-evident log."""
+
+    checkpoint_then: CheckpointRef | None = Field(
+        description="The latest checkpoint signed at or before the decision was recorded")
+    witnessed: CheckpointRef | None = Field(
+        description="The latest witness-cosigned checkpoint that includes the decision")
+    witnesses: list[str] = Field(description="Who cosigned ``witnessed``")
+    leaf_index: int | None
+    inclusion_path: list[str] = Field(
+        description="RFC 6962 audit path (hex) from the event's leaf to ``witnessed.root``")
+
+    @classmethod
+    def of(cls, citation: Citation) -> DecisionInLog:
+        proof = citation.witnessed
+        return cls(checkpoint_then=_ref(citation.checkpoint_then),
+                   witnessed=None if proof is None else _ref(proof.checkpoint),
+                   witnesses=citation.witnesses,
+                   leaf_index=None if proof is None else proof.leaf_index,
+                   inclusion_path=[] if proof is None else [h.hex() for h in proof.path])
+
+
+def _ref(checkpoint: Checkpoint | None) -> CheckpointRef | None:
+    if checkpoint is None:
+        return None
+    return CheckpointRef(id=checkpoint.id, tree_size=checkpoint.tree_size,
+                         root=checkpoint.root.hex(), created_at=checkpoint.created_at)
 
 
 class DecisionReviewOut(BaseModel):
@@ -31,9 +69,10 @@ class DecisionReviewOut(BaseModel):
     risks: list[RiskChange]
     outcome_reviews: list[dict[str, Any]]
     superseded_by_chain: list[DecisionRef]
+    log: DecisionInLog
 
     @classmethod
-    def of(cls, review: DecisionReview) -> DecisionReviewOut:
+    def of(cls, review: DecisionReview, citation: Citation) -> DecisionReviewOut:
         decision = aggregate_state(review.decision)
         return cls(
             decision={"id": decision["id"], "version": decision["version"],
@@ -43,7 +82,8 @@ class DecisionReviewOut(BaseModel):
             projects=review.projects, risks=review.risks,
             outcome_reviews=plain(review.decision.outcome_reviews),
             superseded_by_chain=[DecisionRef(id=d.id, title=d.title, taken_at=d.taken_at)
-                                 for d in review.superseded_by_chain])
+                                 for d in review.superseded_by_chain],
+            log=DecisionInLog.of(citation))
 
 
 class DecisionOutcomeOut(BaseModel):
