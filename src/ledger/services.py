@@ -3,7 +3,7 @@ app's lifespan, and the dependency through which the API and the UI reach them."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from ledger.application import ProgramLedger
 from ledger.audit.scheduler import CheckpointScheduler
+from ledger.feeds.log import ProgramIndex
 from ledger.projections.runner import ProjectionRunner
 from ledger.projections.waiting import wait_for_position
 from ledger.settings import Settings
@@ -26,6 +27,7 @@ class Services:
     query_engine: Engine  # queries, tokens and audit reads
     signing_key: Ed25519PrivateKey  # signs audit checkpoints
     checkpoints: CheckpointScheduler | None = None  # runs beside the in-process projector
+    programs: ProgramIndex = field(default_factory=ProgramIndex)  # shared by event streams
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Read-your-writes: wait until the read models include ``position``."""

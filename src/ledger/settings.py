@@ -56,6 +56,17 @@ class Settings(BaseSettings):
     projection_poll_seconds: float = Field(
         default=0.2, gt=0, description="How often the projector polls when not notified."
     )
+    feed_poll_seconds: float = Field(
+        default=0.5, gt=0, description="How often an idle event stream looks for new events."
+    )
+    feed_heartbeat_seconds: float = Field(
+        default=15.0, gt=0, description="A comment line this often keeps an event stream's "
+        "connection open through proxies."
+    )
+    feed_send_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="An event stream whose client has not read an event "
+        "for this long is closed; it resumes with Last-Event-ID."
+    )
     signing_key_path: Path | None = Field(
         default=None,
         description="Ed25519 private key (PEM) for audit checkpoints; "
