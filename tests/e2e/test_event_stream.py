@@ -157,8 +157,13 @@ def test_unreadable_filters_and_positions_are_422_naming_them(
     assert field.lower() in response.text.lower()
 
 
-def test_a_stream_needs_a_token(feed_server: Server) -> None:
+def test_a_stream_needs_a_token_of_a_role_that_reads_history(feed_server: Server) -> None:
     assert httpx.get(f"{feed_server.url}/v1/events/stream", timeout=10).status_code == 401
+    with feed_server.client() as http:
+        viewer = http.post("/v1/tokens", json={"role": "viewer", "name": "viewer.feed",
+                                               "all_programs": True}).json()["token"]
+    with feed_server.client(viewer) as http:
+        assert http.get("/v1/events/stream").status_code == 403
 
 
 def test_shutting_the_server_down_ends_open_streams(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query
+from pydantic import WithJsonSchema
 from sse_starlette import EventSourceResponse
 
 from ledger.access.tokens import Principal, is_live
@@ -34,7 +35,8 @@ async def stream_events(
     after: Annotated[int | None, Query(ge=0, le=MAX_POSITION, description=(
         "Start after this position (0: from the beginning); by default only new events."))
     ] = None,
-    last_event_id: Annotated[str | None, Header(
+    last_event_id: Annotated[str | None, WithJsonSchema({"type": "string", "pattern": POSITION}),
+                             Header(
         alias="Last-Event-ID", pattern=POSITION,
         description="Resume after this position; wins over `after`.")] = None,
     program_id: Annotated[list[UUID] | None, Query(
