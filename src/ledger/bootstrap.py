@@ -3,7 +3,9 @@ checkpoint scheduler and the services, for the API, the CLI and the projector pr
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from collections.abc import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -13,6 +15,7 @@ from ledger.application import ProgramLedger
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.scheduler import CheckpointScheduler
 from ledger.db import metadata, open_engine
+from ledger.feeds.publisher import Publisher, run_until_signalled
 from ledger.migrate import upgrade_database
 from ledger.projections.foreground import run_in_foreground
 from ledger.projections.projector import head_of
@@ -73,6 +76,27 @@ def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> Checkpoi
     return CheckpointScheduler(open_query_engine(settings), key,
                                every_events=settings.checkpoint_every_events,
                                every_minutes=settings.checkpoint_every_minutes)
+
+
+def run_publisher_process(settings: Settings,
+                          announce: Callable[[str], object] | None = None) -> None:
+    """`ledger publish`: the log to NATS JetStream as CloudEvents, until SIGINT or SIGTERM.
+    Like the projector it never migrates."""
+    engine = open_read_engine(settings)
+    publisher = Publisher(engine, settings)
+
+    def install(stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, stop.set)
+
+    try:
+        (announce or logging.getLogger(__name__).info)(
+            f"publishing the log to {settings.nats_url}, stream {settings.nats_stream}, "
+            f"subjects {settings.nats_subject}.>; Ctrl-C stops it")
+        run_until_signalled(publisher, install)
+    finally:
+        engine.dispose()
 
 
 def run_projector_process(settings: Settings,

@@ -67,6 +67,18 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="An event stream whose client has not read an event "
         "for this long is closed; it resumes with Last-Event-ID."
     )
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222", description="The NATS server `ledger publish` "
+        "publishes to (JetStream on)."
+    )
+    nats_stream: str = Field(
+        default="LEDGER", pattern=r"^[A-Za-z0-9_-]{1,24}$",
+        description="The JetStream stream `ledger publish` fills (created if missing)."
+    )
+    nats_subject: str = Field(
+        default="ledger.events", pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$",
+        description="Subjects are <this>.<program id>.<event type>; the stream takes <this>.>."
+    )
     signing_key_path: Path | None = Field(
         default=None,
         description="Ed25519 private key (PEM) for audit checkpoints; "
