@@ -15,7 +15,9 @@ from ledger.application import ProgramLedger
 from ledger.audit.keys import load_or_create_signing_key
 from ledger.audit.scheduler import CheckpointScheduler
 from ledger.db import metadata, open_engine
+from ledger.feeds.delivery import WebhookDelivery
 from ledger.feeds.publisher import Publisher, run_until_signalled
+from ledger.feeds.webhooks import SecretBox
 from ledger.migrate import upgrade_database
 from ledger.projections.foreground import run_in_foreground
 from ledger.projections.projector import head_of
@@ -80,10 +82,13 @@ def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> Checkpoi
 
 def run_publisher_process(settings: Settings,
                           announce: Callable[[str], object] | None = None) -> None:
-    """`ledger publish`: the log to NATS JetStream as CloudEvents, until SIGINT or SIGTERM.
-    Like the projector it never migrates."""
+    """`ledger publish`: the log to NATS JetStream as CloudEvents, and the webhooks, until
+    SIGINT or SIGTERM. Like the projector it never migrates."""
     engine = open_read_engine(settings)
-    publisher = Publisher(engine, settings)
+    box = SecretBox(load_or_create_signing_key(settings.resolved_signing_key_path))
+    followers = [WebhookDelivery(engine, settings, box).run]
+    if settings.nats_url:
+        followers.append(Publisher(engine, settings).run)
 
     def install(stop: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
@@ -92,9 +97,10 @@ def run_publisher_process(settings: Settings,
 
     try:
         (announce or logging.getLogger(__name__).info)(
-            f"publishing the log to {settings.nats_url}, stream {settings.nats_stream}, "
-            f"subjects {settings.nats_subject}.>; Ctrl-C stops it")
-        run_until_signalled(publisher, install)
+            f"publishing the log to {settings.nats_url or 'no NATS server'}, stream "
+            f"{settings.nats_stream}, subjects {settings.nats_subject}.>, and the webhooks; "
+            "Ctrl-C stops it")
+        run_until_signalled(followers, install)
     finally:
         engine.dispose()
 

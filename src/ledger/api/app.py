@@ -23,6 +23,7 @@ from ledger.api.routes import (
     resources,
     risks,
     tokens,
+    webhooks,
 )
 
 DESCRIPTION = """An event-sourced, tamper-evident ledger for program management.
@@ -47,7 +48,8 @@ def api_app(lifespan: Lifespan[FastAPI]) -> FastAPI:
                   generate_unique_id_function=operation_id)
     for router in (programs.router, projects.router, dependencies.router, resources.router,
                    benefits.router, risks.router, decisions.router, decisions.reports,
-                   history.router, audit.router, tokens.router, feeds.router):
+                   history.router, audit.router, tokens.router, feeds.router,
+                   webhooks.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
     install_docs(app)

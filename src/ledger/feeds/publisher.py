@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -75,7 +75,7 @@ class Publisher:
                 except WAITED_OUT as error:
                     log.warning("publisher waiting: %s: %s", type(error).__name__, error)
                     await asyncio.to_thread(self.leadership.resign)
-                    await _sleep_unless(stop, RETRY_SECONDS)
+                    await sleep_unless(stop, RETRY_SECONDS)
         finally:
             await asyncio.to_thread(self.leadership.resign)
             if client is not None:
@@ -90,14 +90,14 @@ class Publisher:
     async def _publish_while_leading(self, js: JetStreamContext, stop: asyncio.Event) -> None:
         while not stop.is_set():
             if await asyncio.to_thread(self.leadership.lead) is None:
-                await _sleep_unless(stop, RETRY_SECONDS)  # another publisher leads
+                await sleep_unless(stop, RETRY_SECONDS)  # another publisher leads
                 continue
             position = await self._start(js)
             while not stop.is_set():
                 events, last_read = await asyncio.to_thread(
                     read_page, self.engine, self.index, position, PAGE_SIZE)
                 if last_read == position:
-                    await _sleep_unless(stop, self.settings.projection_poll_seconds)
+                    await sleep_unless(stop, self.settings.projection_poll_seconds)
                     continue
                 await self._publish(js, events, previous=position)
                 position = last_read
@@ -143,16 +143,21 @@ class Publisher:
             record_position(connection, position, self.name)
 
 
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
     with suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-def run_until_signalled(publisher: Publisher, install: Callable[[asyncio.Event], None]) -> None:
-    """Run the publisher on a new event loop until ``install``'s signal handlers set stop."""
+Follower = Callable[[asyncio.Event], Awaitable[None]]
+
+
+def run_until_signalled(followers: Sequence[Follower],
+                        install: Callable[[asyncio.Event], None]) -> None:
+    """Run the followers (the publisher, webhook delivery) side by side on a new event loop
+    until ``install``'s signal handlers set stop."""
     async def main() -> None:
         stop = asyncio.Event()
         install(stop)
-        await publisher.run(stop)
+        await asyncio.gather(*(follow(stop) for follow in followers))
 
     asyncio.run(main())
