@@ -121,6 +121,11 @@ ROUTES: list[Route] = [
         ("POST", lambda w: "/v1/tokens",
          lambda w: {"role": "viewer", "name": "new.viewer", "all_programs": True}),
         ("DELETE", lambda w: f"/v1/tokens/{w.spare_token}", NO_BODY),
+        # Webhooks carry events out of the ledger: the same admins as tokens.
+        ("GET", lambda w: "/v1/webhooks", NO_BODY),
+        ("POST", lambda w: "/v1/webhooks", lambda w: {"url": "http://127.0.0.1:9/hook"}),
+        ("DELETE", lambda w: f"/v1/webhooks/{w.spare_token}", NO_BODY),
+        ("GET", lambda w: f"/v1/webhooks/{w.spare_token}/deliveries", NO_BODY),
     )),
 ]
 
