@@ -54,6 +54,22 @@ def write_late_reports(server: Server, project: str) -> None:
 
 def test_a_client_that_keeps_dropping_off_receives_every_position_once(
         feed_server: Server) -> None:
+    assert_resumes_exactly(feed_server)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_too_a_resuming_client_receives_every_position_once(
+        postgres_url: str, tmp_path: Path) -> None:
+    server = start_server(postgres_url, tmp_path, LEDGER_FEED_POLL_SECONDS="0.05")
+    try:
+        assert_resumes_exactly(server)
+    finally:
+        stop_server(server)
+
+
+def assert_resumes_exactly(feed_server: Server) -> None:
+    """A client reads a few events, hangs up and resumes with Last-Event-ID, again and again,
+    while commands keep coming: it receives every position of the log once, in order."""
     rng = random.Random(19)
     with feed_server.client() as http:
         _program, project = define_program(http, "FEED")

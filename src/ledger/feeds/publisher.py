@@ -117,8 +117,9 @@ class Publisher:
         if not last_seq:
             return tracked
         last = await js.get_msg(self.stream, seq=last_seq)
-        published = int((last.headers or {}).get("Nats-Msg-Id", 0))
-        return max(tracked, published)
+        published = str((last.headers or {}).get("Nats-Msg-Id", ""))
+        # A message not published here (no position as its id) tells nothing.
+        return max(tracked, int(published) if published.isdigit() else 0)
 
     async def _publish(self, js: JetStreamContext, events: list[LoggedEvent], *,
                        previous: int) -> None:
