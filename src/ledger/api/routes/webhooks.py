@@ -7,7 +7,15 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from ledger.api.deps import WebhookAdminDep
 from ledger.api.problems import PROBLEM_RESPONSES
@@ -20,13 +28,16 @@ from ledger.services import ServicesDep
 
 router = APIRouter(prefix="/webhooks", tags=["feeds"], responses=PROBLEM_RESPONSES)
 EventType = Annotated[str, StringConstraints(max_length=100, pattern=LINE)]
+URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x1f\x7f]+$"
+HTTP_URL = TypeAdapter(HttpUrl)
 
 
 class Subscribe(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"url": "https://hooks.example.com/ledger", "types": ["ProjectStatusReported"]}]})
 
-    url: Annotated[HttpUrl, Field(description="Where deliveries are POSTed (http or https).")]
+    url: Annotated[str, StringConstraints(max_length=2000, pattern=URL), Field(
+        description="Where deliveries are POSTed (http or https).")]
     program_ids: Annotated[list[UUID] | None, Field(
         max_length=100, description="These programs' events; null for every program.")] = None
     types: Annotated[list[EventType] | None, Field(
@@ -52,7 +63,7 @@ def subscribe_webhook(body: Subscribe, principal: WebhookAdminDep,
     """Deliver the events recorded from now on, signed per Standard Webhooks."""
     types = None if body.types is None else sorted({_name(t) for t in body.types})
     subscription, secret = store.subscribe(
-        services.query_engine, SecretBox(services.signing_key), url=str(body.url),
+        services.query_engine, SecretBox(services.signing_key), url=_url(body.url),
         programs=body.program_ids, types=types, by=principal.id,
         head=services.ledger.head_position())
     return Subscribed(**subscription.model_dump(), secret=secret)
@@ -79,6 +90,13 @@ def list_webhook_deliveries(
 ) -> DeliveryLog:
     """Each attempt: the event, when, the answer or error, and the next retry."""
     return DeliveryLog(items=store.delivery_log(services.query_engine, webhook_id, limit))
+
+
+def _url(value: str) -> str:
+    try:
+        return str(HTTP_URL.validate_python(value))
+    except ValidationError:
+        raise InvalidInput("url", f"'{value[:100]}' is not an http(s) URL") from None
 
 
 def _name(value: str) -> str:
