@@ -182,6 +182,17 @@ def test_a_stream_needs_a_token_of_a_role_that_reads_history(feed_server: Server
         assert http.get("/v1/events/stream").status_code == 403
 
 
+def test_revoking_the_token_ends_its_open_stream(feed_server: Server) -> None:
+    with feed_server.client() as http:
+        issued = http.post("/v1/tokens", json={"role": "auditor", "name": "revoked.feed",
+                                               "all_programs": True}).json()
+        with feed_server.client(issued["token"]) as reader, reader.stream(
+                "GET", "/v1/events/stream") as response:
+            assert response.status_code == 200
+            assert http.delete(f"/v1/tokens/{issued['id']}").status_code == 200
+            assert list(sse_events(response)) == []  # it ends instead of waiting for events
+
+
 def test_shutting_the_server_down_ends_open_streams(tmp_path: Path) -> None:
     server = start_server(f"sqlite:///{tmp_path / 'ledger.db'}", tmp_path)
     try:
