@@ -94,12 +94,13 @@ def run_publisher_process(settings: Settings,
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
-
-    try:
+        # Said once the handlers are in place: from now on a signal stops it cleanly.
         (announce or logging.getLogger(__name__).info)(
             f"publishing the log to {settings.nats_url or 'no NATS server'}, stream "
             f"{settings.nats_stream}, subjects {settings.nats_subject}.>, and the webhooks; "
             "Ctrl-C stops it")
+
+    try:
         run_until_signalled(followers, install)
     finally:
         engine.dispose()

@@ -54,12 +54,17 @@ def log_positions(url: str) -> list[int]:
 def publisher(url: str, nats_url: str, stream: str, tmp_path: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([*LEDGER, "publish"], env={
         **os.environ, "LEDGER_DATABASE_URL": url, "LEDGER_DATA_DIR": str(tmp_path),
-        "LEDGER_NATS_URL": nats_url, "LEDGER_NATS_STREAM": stream,
+        "LEDGER_NATS_URL": nats_url, "LEDGER_NATS_STREAM": stream, "COLUMNS": "400",
         "LEDGER_NATS_SUBJECT": f"test.{stream.lower()}", "LEDGER_PROJECTION_POLL_SECONDS": "0.05"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
 
 def stop(process: subprocess.Popen[str]) -> None:
+    """SIGTERM once it has said its signal handlers are in place; it must exit cleanly."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "Ctrl-C stops it" in line:
+            break
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0
 
