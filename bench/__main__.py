@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench import (
     baselines,
+    feeds,
     http_load,
     logfigures,
     peer,
@@ -73,6 +74,10 @@ def log_suite(backend: str, sizes: dict, figures: dict[str, Figure],
             b3 = events_table_read(backend, logs["large"].url)
         results = logfigures.measure_logs(label, logs)
         out = [b3, *logfigures.figures(prefix, label, logs, results, b3)]
+        if postgres:
+            with progress.phase("PostgreSQL: P9, the SSE stream and the NATS publisher "
+                                "catching up the small log"):
+                out += feeds.p9_figures(logs["small"].url, b3)
         # In-process scenarios on the small PostgreSQL log (ten programs of 10,000 events at
         # full size) and on the large SQLite one (P7's 100,000 events).
         log = logs["small" if postgres else "large"]

@@ -28,7 +28,7 @@ SOURCE = Path(__file__).parents[1] / "src" / "ledger"
 
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"domain", "settings", "db", "collector"}),
-    frozenset({"audit", "projections", "access", "store", "schema", "migrate"}),
+    frozenset({"audit", "projections", "access", "feeds", "store", "schema", "migrate"}),
     frozenset({"application"}),
     frozenset({"services"}),
     frozenset({"api", "ui", "demo", "witness"}),

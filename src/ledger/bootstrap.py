@@ -3,6 +3,7 @@ checkpoint scheduler and the services, for the API, the CLI and the projector pr
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import logging
 import os
@@ -20,6 +21,9 @@ from ledger.audit.scheduler import CheckpointScheduler
 from ledger.audit.witnessing import Witnessing, parse_witnesses
 from ledger.db import metadata, open_engine
 from ledger.domain.errors import InvalidInput
+from ledger.feeds.delivery import WebhookDelivery
+from ledger.feeds.publisher import Publisher, run_until_signalled
+from ledger.feeds.webhooks import SecretBox
 from ledger.migrate import upgrade_database
 from ledger.projections.foreground import run_in_foreground
 from ledger.projections.projector import head_of
@@ -108,6 +112,32 @@ def open_witnessing(settings: Settings, engine: Engine, key: Ed25519PrivateKey
     except ValueError as error:
         raise InvalidInput("LEDGER_WITNESSES", str(error)) from None
     return Witnessing(engine, key, settings.log_origin, witnesses) if witnesses else None
+
+
+def run_publisher_process(settings: Settings,
+                          announce: Callable[[str], object] | None = None) -> None:
+    """`ledger publish`: the log to NATS JetStream as CloudEvents, and the webhooks, until
+    SIGINT or SIGTERM. Like the projector it never migrates."""
+    engine = open_read_engine(settings)
+    box = SecretBox(load_or_create_signing_key(settings.resolved_signing_key_path))
+    followers = [WebhookDelivery(engine, settings, box).run]
+    if settings.nats_url:
+        followers.append(Publisher(engine, settings).run)
+
+    def install(stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, stop.set)
+        # Said once the handlers are in place: from now on a signal stops it cleanly.
+        (announce or logging.getLogger(__name__).info)(
+            f"publishing the log to {settings.nats_url or 'no NATS server'}, stream "
+            f"{settings.nats_stream}, subjects {settings.nats_subject}.>, and the webhooks; "
+            "Ctrl-C stops it")
+
+    try:
+        run_until_signalled(followers, install)
+    finally:
+        engine.dispose()
 
 
 def run_projector_process(settings: Settings,

@@ -11,10 +11,11 @@ from sqlalchemy_utils import UUIDType
 from ledger.access import idempotency, sessions, tokens
 from ledger.audit import tables
 from ledger.db import metadata
+from ledger.feeds import webhooks
 from ledger.projections import catalog
 from ledger.settings import EVENTS_TABLE, SNAPSHOTS_TABLE, TRACKING_TABLE
 
-TABLE_MODULES = (tables, catalog, tokens, idempotency, sessions)
+TABLE_MODULES = (tables, catalog, tokens, idempotency, sessions, webhooks)
 
 
 def load_all_tables() -> MetaData:

@@ -3,7 +3,7 @@ app's lifespan, and the dependency through which the API and the UI reach them."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,6 +14,7 @@ from ledger.access.principals import PrincipalCache
 from ledger.application import ProgramLedger
 from ledger.audit.scheduler import CheckpointScheduler
 from ledger.audit.witnessing import Witnessing
+from ledger.feeds.log import ProgramIndex
 from ledger.projections.runner import ProjectionRunner
 from ledger.projections.waiting import wait_for_position
 from ledger.settings import Settings
@@ -30,6 +31,7 @@ class Services:
     principals: PrincipalCache  # who each bearer token names
     checkpoints: CheckpointScheduler | None = None  # runs beside the in-process projector
     witnessing: Witnessing | None = None  # asks LEDGER_WITNESSES to cosign checkpoints
+    programs: ProgramIndex = field(default_factory=ProgramIndex)  # shared by event streams
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Read-your-writes: wait until the read models include ``position``."""

@@ -58,6 +58,42 @@ class Settings(BaseSettings):
     projection_poll_seconds: float = Field(
         default=0.2, gt=0, description="How often the projector polls when not notified."
     )
+    feed_poll_seconds: float = Field(
+        default=0.5, gt=0, description="How often an idle event stream looks for new events."
+    )
+    feed_heartbeat_seconds: float = Field(
+        default=15.0, gt=0, description="A comment line this often keeps an event stream's "
+        "connection open through proxies."
+    )
+    feed_send_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="An event stream whose client has not read an event "
+        "for this long is closed; it resumes with Last-Event-ID."
+    )
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222", description="The NATS server `ledger publish` "
+        "publishes to (JetStream on); empty: webhooks only."
+    )
+    nats_stream: str = Field(
+        default="LEDGER", pattern=r"^[A-Za-z0-9_-]{1,24}$",
+        description="The JetStream stream `ledger publish` fills (created if missing)."
+    )
+    nats_subject: str = Field(
+        default="ledger.events", pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$",
+        description="Subjects are <this>.<program id>.<event type>; the stream takes <this>.>."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A webhook delivery not answered in this time failed."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=2.0, gt=0, description="The first retry's delay; each next one doubles."
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600.0, gt=0, description="The longest delay between two attempts."
+    )
+    webhook_max_failures: int = Field(
+        default=12, ge=1, description="Failed attempts in a row after which a webhook is "
+        "disabled."
+    )
     signing_key_path: Path | None = Field(
         default=None,
         description="Ed25519 private key (PEM) for audit checkpoints; "

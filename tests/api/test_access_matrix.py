@@ -122,6 +122,11 @@ ROUTES: list[Route] = [
         ("POST", lambda w: "/v1/tokens",
          lambda w: {"role": "viewer", "name": "new.viewer", "all_programs": True}),
         ("DELETE", lambda w: f"/v1/tokens/{w.spare_token}", NO_BODY),
+        # Webhooks carry events out of the ledger: the same admins as tokens.
+        ("GET", lambda w: "/v1/webhooks", NO_BODY),
+        ("POST", lambda w: "/v1/webhooks", lambda w: {"url": "http://127.0.0.1:9/hook"}),
+        ("DELETE", lambda w: f"/v1/webhooks/{w.spare_token}", NO_BODY),
+        ("GET", lambda w: f"/v1/webhooks/{w.spare_token}/deliveries", NO_BODY),
     )),
 ]
 
@@ -166,8 +171,11 @@ def test_route_access_by_role_and_scope(api: Api, world: World, route: Route) ->
                 assert response.status_code < 500
 
 
-# Scope decides what these return rather than whether they answer; tested just below.
-OUTSIDE_THE_MATRIX = {("GET", "/v1/programs"), ("POST", "/v1/programs")}
+# Scope decides what these return rather than whether they answer; tested just below. The
+# event stream never ends once it answers 200, so its roles and scope are tested against a
+# real server in tests/e2e/test_event_stream.py.
+OUTSIDE_THE_MATRIX = {("GET", "/v1/programs"), ("POST", "/v1/programs"),
+                      ("GET", "/v1/events/stream")}
 COMPONENT_ROUTES = [
     ("GET", "/v1/projects/{}"), ("GET", "/v1/risks/{}"), ("GET", "/v1/decisions/{}"),
     ("GET", "/v1/decisions/{}/review"), ("GET", "/v1/aggregates/{}/history"),

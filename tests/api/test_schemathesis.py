@@ -63,7 +63,9 @@ def live_schema(live_server: Server) -> Any:
                                          config=fuzz_config(live_server.admin_token))
 
 
-schema = schemathesis.pytest.from_fixture("live_schema")
+# The event stream never ends once it answers 200, so a fuzzer waiting for the whole
+# response would hang; its inputs are tested in tests/e2e/test_event_stream.py.
+schema = schemathesis.pytest.from_fixture("live_schema").exclude(path="/v1/events/stream")
 
 
 @schema.parametrize()

@@ -138,3 +138,9 @@ def may_manage_tokens(principal: Principal) -> None:
     """Only an admin of every program: a scoped one could otherwise issue itself more."""
     require_role(principal, ADMINS, "manage tokens")
     require_all_programs(principal, "manage tokens")
+
+
+def may_manage_webhooks(principal: Principal) -> None:
+    """Only an admin of every program: a webhook carries events out of the ledger."""
+    require_role(principal, ADMINS, "manage webhooks")
+    require_all_programs(principal, "manage webhooks")

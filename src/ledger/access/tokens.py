@@ -120,6 +120,14 @@ def look_up(engine: Engine, token: str) -> tuple[Principal, datetime | None] | N
     return principal_of(row), row.last_used_at
 
 
+def is_live(engine: Engine, token_id: str) -> bool:
+    """Whether the token still exists unrevoked: long-lived answers (event streams) ask
+    again from time to time, so a revocation ends them too."""
+    with engine.connect() as connection:
+        return connection.execute(select(tokens.c.token_id).where(
+            tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None))).first() is not None
+
+
 def principal_of(row: Row[Any]) -> Principal:
     """The principal a row of the tokens table names."""
     programs = None if row.programs is None else frozenset(UUID(p) for p in row.programs)

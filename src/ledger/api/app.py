@@ -15,6 +15,7 @@ from ledger.api.routes import (
     benefits,
     decisions,
     dependencies,
+    feeds,
     health,
     history,
     programs,
@@ -23,6 +24,7 @@ from ledger.api.routes import (
     risks,
     tokens,
     transparency,
+    webhooks,
 )
 
 DESCRIPTION = """An event-sourced, tamper-evident ledger for program management.
@@ -47,7 +49,8 @@ def api_app(lifespan: Lifespan[FastAPI]) -> FastAPI:
                   generate_unique_id_function=operation_id)
     for router in (programs.router, projects.router, dependencies.router, resources.router,
                    benefits.router, risks.router, decisions.router, decisions.reports,
-                   history.router, audit.router, tokens.router):
+                   history.router, audit.router, tokens.router, feeds.router,
+                   webhooks.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
     app.include_router(transparency.router)

@@ -16,6 +16,7 @@ from ledger.access.authorization import (
     AUDITORS,
     may_audit_whole_log,
     may_manage_tokens,
+    may_manage_webhooks,
     may_read,
     may_replay,
     may_sign_checkpoints,
@@ -86,11 +87,17 @@ def token_admin(principal: PrincipalDep) -> Principal:
     return principal
 
 
+def webhook_admin(principal: PrincipalDep) -> Principal:
+    may_manage_webhooks(principal)
+    return principal
+
+
 ReaderDep = Annotated[Principal, Depends(reader)]
 AuditorDep = Annotated[Principal, Depends(auditor)]
 WholeLogAuditorDep = Annotated[Principal, Depends(whole_log_auditor)]
 HistoryReaderDep = Annotated[Principal, Depends(history_reader)]
 TokenAdminDep = Annotated[Principal, Depends(token_admin)]
+WebhookAdminDep = Annotated[Principal, Depends(webhook_admin)]
 CheckpointSignerDep = Annotated[Principal, Depends(checkpoint_signer)]
 
 

@@ -14,6 +14,7 @@ def build_app() -> typer.Typer:
     from ledger.cli.demo import demo
     from ledger.cli.projections import app as projections_app
     from ledger.cli.projections import projector
+    from ledger.cli.publish import publish
     from ledger.cli.serve import serve
     from ledger.cli.state import state
     from ledger.cli.tokens import app as tokens_app
@@ -29,6 +30,7 @@ def build_app() -> typer.Typer:
     app.add_typer(projections_app, name="projections")
     app.command()(projector)
     app.command()(serve)
+    app.command()(publish)
     app.add_typer(tokens_app, name="tokens")
     app.add_typer(audit_app, name="audit")
     app.add_typer(witness_app, name="witness")

@@ -27,7 +27,7 @@ from ledger.projections.projector import head_of
 from ledger.projections.rebuild import REBUILD_BATCH
 from ledger.projections.rebuild import rebuild as rebuild_read_models
 from ledger.projections.rebuild import retry_failures as retry_read_model_failures
-from ledger.projections.status import projection_statuses
+from ledger.projections.status import follower_statuses, projection_statuses
 from ledger.settings import Settings
 
 app = typer.Typer(help="Inspect and rebuild the read models.", no_args_is_help=True)
@@ -45,6 +45,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="JSON for script
         engine = open_read_engine(settings)
         try:
             live, *rebuilding = projection_statuses(ledger, engine)
+            followers = follower_statuses(ledger, engine)
             with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
                 count, failed = live_failures(connection, FAILURES_SHOWN)
         finally:
@@ -57,10 +58,12 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="JSON for script
                          "listed": [f.model_dump(mode="json") for f in failed]}}
         if rebuilding:  # only while a rebuild is in progress
             document["rebuild"] = rebuilding[0].model_dump()
+        if followers:  # feeds that ran here: `ledger publish`
+            document["followers"] = [f.model_dump() for f in followers]
         typer.echo(json.dumps(document))
         return
     table = Table("projection", "position", "head of log", "lag")
-    for state in (live, *rebuilding):
+    for state in (live, *rebuilding, *followers):
         table.add_row(state.name, f"{state.position:,}", f"{state.head:,}", f"{state.lag:,}")
     console.print(table)
     if count:

@@ -12,7 +12,7 @@ from contextlib import suppress
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from ledger.projections.tracking import try_to_lead
+from ledger.projections.tracking import LEADER_LOCK_KEY, try_to_lead
 from ledger.store import DATABASE_DOWN
 
 log = logging.getLogger(__name__)
@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 class Leadership:
     """The leader lock, and the connection that holds it, for as long as this runner leads."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, key: int = LEADER_LOCK_KEY,
+                 role: str = "projector leads: it applies events to the read models") -> None:
         self.engine = engine
+        self.key = key
+        self.role = role
         self._connection: Connection | None = None
 
     @property
@@ -35,7 +38,7 @@ class Leadership:
         if self._connection is None:
             connection, leads = self.engine.connect(), False
             try:
-                leads = try_to_lead(connection)
+                leads = try_to_lead(connection, self.key)
             finally:
                 if not leads:  # also when asking failed: never leave it checked out
                     connection.close()
@@ -45,7 +48,7 @@ class Leadership:
             # closing it ends the session and frees the lock, and nobody else reuses it.
             connection.detach()
             self._connection = connection
-            log.info("projector leads: it applies events to the read models")
+            log.info(self.role)
         return self._connection
 
     def resign(self) -> None:

@@ -30,3 +30,16 @@ def projection_statuses(log: EventLog, engine: Engine) -> list[ProjectionStatus]
     head = head_of(log)
     names = [LIVE] + ([REBUILD] if REBUILD in positions else [])
     return [ProjectionStatus(name=n, position=positions.get(n, 0), head=head) for n in names]
+
+
+FOLLOWER_PREFIXES = ("nats:",)
+
+
+def follower_statuses(log: EventLog, engine: Engine) -> list[ProjectionStatus]:
+    """The feeds that track a position like a projection (`ledger publish`), if any ran."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        positions = tracked_names(connection)
+    head = head_of(log)
+    return [ProjectionStatus(name=name, position=position, head=head)
+            for name, position in sorted(positions.items())
+            if name.startswith(FOLLOWER_PREFIXES)]

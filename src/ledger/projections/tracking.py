@@ -62,13 +62,13 @@ def lock_projection(connection: Connection, name: str = LIVE) -> None:
                            {"key": WRITE_LOCK_KEYS[name]})
 
 
-def try_to_lead(connection: Connection) -> bool:
+def try_to_lead(connection: Connection, key: int = LEADER_LOCK_KEY) -> bool:
     """Take the leader lock for this connection's session if it is free (PostgreSQL; SQLite
     has one writer at a time anyway, so every runner leads there)."""
     if connection.dialect.name != "postgresql":
         return True
     taken = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
-                                    {"key": LEADER_LOCK_KEY}).scalar())
+                                    {"key": key}).scalar())
     connection.commit()  # a session lock outlives the transaction that took it
     return taken
 

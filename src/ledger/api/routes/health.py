@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from ledger.api.problems import problem
 from ledger.projections.failures import live_failures
+from ledger.projections.status import follower_statuses
 from ledger.projections.tracking import current_position
 from ledger.services import ServicesDep
 from ledger.store import DATABASE_DOWN
@@ -41,13 +42,18 @@ def check_readiness(services: ServicesDep) -> dict[str, object] | JSONResponse:
             connection.execute(text("SELECT 1"))
             count, failed = live_failures(connection, FAILURES_LISTED)
         position, head = current_position(services.query_engine), services.ledger.head_position()
+        followers = [f.model_dump() for f in follower_statuses(services.ledger,
+                                                               services.query_engine)]
     except DATABASE_DOWN:
         return problem(503, "Service unavailable", "the database cannot be reached",
                        headers={"Retry-After": "5"})
     projection = {"position": position, "head": head, "lag": max(0, head - position)}
+    # Feeds (`ledger publish`) are shown, not judged: a follower behind is not a reason to
+    # stop sending this process traffic.
+    shown = {"projection": projection, **({"followers": followers} if followers else {})}
     if not count:
-        return {"status": "ready", "projection": projection}
-    return {"status": "degraded", "projection": projection, "failures": {
+        return {"status": "ready", **shown}
+    return {"status": "degraded", **shown, "failures": {
         "count": count,
         "listed": [f.model_dump(mode="json", include=PUBLIC_FIELDS) for f in failed],
         "detail": "these events could not be applied to a read model, so reads of their "
