@@ -149,7 +149,7 @@ def test_two_benefits_of_one_name_need_an_id(erp: ProgramBuilder) -> None:
     (b"  \n\n", "empty_file"),
     (b"benefit,value,effective_at,source,note\n", "no_rows"),
     (b"benefit,value,effective_at,source\n\xff\xfe1,2,3,4\n", "not_utf8"),
-    ("benefit|value|effective_at|source\nX|1|2025-01-01|F\n".encode(), "unknown_column"),
+    (b"benefit|value|effective_at|source\nX|1|2025-01-01|F\n", "unknown_column"),
     (b"benefit,value,source\nX,1,F\n", "missing_column"),
     (b"benefit,value,value,effective_at,source\nX,1,1,2025-01-01,F\n", "duplicate_column"),
     (b"\x00\x01\x02binary junk\x00", "unknown_format"),

@@ -17,6 +17,7 @@ from ledger.api.routes import (
     dependencies,
     health,
     history,
+    imports,
     programs,
     projects,
     resources,
@@ -46,7 +47,7 @@ def api_app(lifespan: Lifespan[FastAPI]) -> FastAPI:
                   generate_unique_id_function=operation_id)
     for router in (programs.router, projects.router, dependencies.router, resources.router,
                    benefits.router, risks.router, decisions.router, decisions.reports,
-                   history.router, audit.router, tokens.router):
+                   history.router, audit.router, tokens.router, imports.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
     install_docs(app)

@@ -12,8 +12,8 @@ from uuid import UUID
 
 from ledger.application.batch import Batch
 from ledger.application.commands.base import Command
-from ledger.application.service import CommandResult, LedgerAggregate, LedgerService
-from ledger.domain.base import Provenance
+from ledger.application.service import CommandResult, LedgerService
+from ledger.domain.base import LedgerAggregate, Provenance
 from ledger.domain.program import Program
 
 T = TypeVar("T")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
@@ -25,7 +24,15 @@ from ledger.application.commands.imports import (
 )
 from ledger.application.execution import Executor
 from ledger.application.imports.reading import read_sheet
-from ledger.application.imports.rows import COLUMNS, Problem, Row, columns_of, parse_rows, refused
+from ledger.application.imports.rows import (
+    COLUMNS,
+    Parsed,
+    Problem,
+    Row,
+    columns_of,
+    parse_rows,
+    refused,
+)
 from ledger.domain.base import Provenance
 from ledger.domain.benefit import Benefit, ImportedRow
 from ledger.domain.errors import InvalidInput
@@ -82,7 +89,7 @@ def import_measurements(ledger: Executor, program_id: UUID, by: Provenance, cont
         raise InvalidInput("reason", "corrections need a reason; it is recorded on each one")
     settings = ledger.settings
     sheet = read_sheet(content, COLUMNS, settings.import_max_bytes, settings.import_max_rows)
-    rows, problems = parse_rows(sheet, columns_of(sheet), datetime.now(UTC))
+    parsed = parse_rows(sheet, columns_of(sheet), datetime.now(UTC))
     source = FileRow(file_sha256=hashlib.sha256(content).hexdigest(), row=1,
                      file_name=_printable(file_name))
 
@@ -92,16 +99,16 @@ def import_measurements(ledger: Executor, program_id: UUID, by: Provenance, cont
                             options.dry_run, planned, refusals, position)
 
     if options.dry_run:
-        planned, refusals = _plan(rows, _benefits(ledger.load(program_id, Program), ledger),
+        planned, refusals = _plan(parsed, _benefits(ledger.load(program_id, Program), ledger),
                                   source, options.corrections)
-        return report(planned, problems + refusals)
+        return report(planned, refusals)
 
     def run(batch: Batch) -> list[PlannedRow]:
         # Planned under the program's lock, so what it found still holds when recorded.
-        planned, refusals = _plan(rows, _benefits(batch.load(program_id, Program), ledger),
+        planned, refusals = _plan(parsed, _benefits(batch.load(program_id, Program), ledger),
                                   source, options.corrections)
-        if problems or refusals:
-            raise refused(sorted(problems + refusals, key=lambda p: (p.row or 0, p.column)))
+        if refusals:
+            raise refused(refusals)
         for step in planned:
             if step.action in WRITES:
                 batch.execute(_command(step, source, options.reason or ""))
@@ -116,15 +123,18 @@ def _benefits(program: Program, ledger: Executor) -> list[Benefit]:
     return ledger.current_states(program.component_ids("benefit"), Benefit)
 
 
-def _plan(rows: Iterable[Row], benefits: list[Benefit], source: FileRow, corrections: bool
+def _plan(parsed: Parsed, benefits: list[Benefit], source: FileRow, corrections: bool
           ) -> tuple[list[PlannedRow], list[Problem]]:
+    """What each row would do, and every problem of the file, in row order."""
     named = _by_name(benefits)
     by_id = {b.id: b for b in benefits}
     first_row: dict[tuple[UUID, date], int] = {}
     planned: list[PlannedRow] = []
-    problems: list[Problem] = []
-    for row in rows:
-        benefit, problem = _benefit(row, by_id, named)
+    problems = list(parsed.problems)
+    for number, reference in parsed.named:  # rows refused already: is their benefit known?
+        problems += [p for p in [_benefit(number, reference, by_id, named)[1]] if p]
+    for row in parsed.rows:
+        benefit, problem = _benefit(row.row, row.benefit, by_id, named)
         if benefit is None:
             problems.append(problem)  # type: ignore[arg-type]
             continue
@@ -140,7 +150,8 @@ def _plan(rows: Iterable[Row], benefits: list[Benefit], source: FileRow, correct
             problems.append(step)
         else:
             planned.append(step)
-    return planned, problems
+    return planned, sorted(problems, key=lambda p: (p.row or 0, COLUMNS.index(p.column)
+                                                    if p.column in COLUMNS else len(COLUMNS)))
 
 
 def _step(row: Row, benefit: Benefit, imported: ImportedRow, corrections: bool
@@ -168,23 +179,23 @@ def _step(row: Row, benefit: Benefit, imported: ImportedRow, corrections: bool
     return PlannedRow(row, benefit, "correct", measurement_id, previous)
 
 
-def _benefit(row: Row, by_id: dict[UUID, Benefit], named: dict[str, list[Benefit]]
-             ) -> tuple[Benefit | None, Problem | None]:
+def _benefit(number: int, reference: str, by_id: dict[UUID, Benefit],
+             named: dict[str, list[Benefit]]) -> tuple[Benefit | None, Problem | None]:
     try:
-        found = [by_id[UUID(row.benefit)]] if UUID(row.benefit) in by_id else []
+        found = [by_id[UUID(reference)]] if UUID(reference) in by_id else []
     except ValueError:
-        found = named.get(_name_key(row.benefit), [])
+        found = named.get(_name_key(reference), [])
     if not found:
-        return None, Problem(row.row, "benefit", "unknown_benefit", (
-            f"the program has no benefit named or with id {row.benefit!r}"))
+        return None, Problem(number, "benefit", "unknown_benefit", (
+            f"the program has no benefit named or with id {reference!r}"))
     live = [b for b in found if b.status != "cancelled"]
     if len(found) > 1 and len(live) == 1:  # a name reused after its benefit was cancelled
         found = live
     if len(found) > 1:
-        return None, Problem(row.row, "benefit", "ambiguous_benefit", (
-            f"{len(found)} benefits are named {row.benefit!r}; give the benefit's id"))
+        return None, Problem(number, "benefit", "ambiguous_benefit", (
+            f"{len(found)} benefits are named {reference!r}; give the benefit's id"))
     if found[0].status == "cancelled":
-        return None, Problem(row.row, "benefit", "benefit_cancelled", (
+        return None, Problem(number, "benefit", "benefit_cancelled", (
             f"benefit '{found[0].name}' is cancelled; it takes no more measurements"))
     return found[0], None
 

@@ -135,7 +135,7 @@ def _first_worksheet(content: bytes) -> Any:
     try:
         workbook = load_workbook(io.BytesIO(content), data_only=False)
         worksheet = workbook.worksheets[0]
-    except Exception as error:  # noqa: BLE001 (hostile input: openpyxl raises many kinds)
+    except Exception as error:
         raise refuse(f"the workbook cannot be read ({type(error).__name__}); open and save "
                      "it again in a spreadsheet program, or export CSV UTF-8",
                      "unreadable_xlsx") from None
@@ -144,9 +144,9 @@ def _first_worksheet(content: bytes) -> Any:
 
 def _value(cell: Any) -> Cell:
     value = cell.value
-    if cell.data_type == "f" or not isinstance(value, PLAIN):  # an array formula, say
+    if cell.data_type == "f" or not (value is None or isinstance(value, PLAIN)):
         return Formula(str(getattr(value, "text", value)))
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _sheet(kind: str, rows: list[list[Cell]], max_rows: int) -> Sheet:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -55,8 +56,8 @@ class Row:
 
 def refused(problems: list[Problem]) -> InvalidRows:
     rows = sorted({p.row for p in problems if p.row is not None})
-    where = f"{len(rows)} row(s) ({', '.join(map(str, rows[:20]))}{' …' if len(rows) > 20 else ''})" \
-        if rows else "its header"
+    listed = ", ".join(map(str, rows[:20])) + (" …" if len(rows) > 20 else "")
+    where = f"{len(rows)} row(s) ({listed})" if rows else "its header"
     return InvalidRows(f"the file was refused as a whole, so nothing was recorded: {where} "
                        "broke the rules listed in errors",
                        [(p.field, p.rule, p.message) for p in problems])
@@ -86,16 +87,27 @@ def columns_of(sheet: Sheet) -> dict[str, int]:
     return positions
 
 
-def parse_rows(sheet: Sheet, columns: dict[str, int], now: datetime
-               ) -> tuple[list[Row], list[Problem]]:
-    rows: list[Row] = []
-    problems: list[Problem] = []
+@dataclass(frozen=True)
+class Parsed:
+    """The rows read whole, the problems found, and the benefit each refused row names (so
+    an unknown benefit is reported beside its row's other problems)."""
+
+    rows: list[Row]
+    problems: list[Problem]
+    named: list[tuple[int, str]]
+
+
+def parse_rows(sheet: Sheet, columns: dict[str, int], now: datetime) -> Parsed:
+    parsed = Parsed([], [], [])
     for number, cells in sheet.rows:
         row, found = _parse(number, cells, columns, now)
-        problems += found
+        parsed.problems.extend(found)
         if row is not None:
-            rows.append(row)
-    return rows, problems
+            parsed.rows.append(row)
+        elif "benefit" not in {p.column for p in found}:
+            parsed.named.append((number, _text(cells[columns["benefit"]])
+                                 if columns["benefit"] < len(cells) else ""))
+    return parsed
 
 
 def _parse(number: int, cells: list[Cell], columns: dict[str, int], now: datetime
@@ -189,7 +201,7 @@ def _moment(cell: Cell) -> datetime:
         raise _Refused("not_a_date", f"{_shown(cell)} is not a date; {DATE_HINT}") from None
 
 
-_READERS = {
+_READERS: dict[str, Callable[[Cell], Any]] = {
     "benefit": _text, "value": _number, "effective_at": _moment, "source": _text,
     "note": lambda cell: _text(cell, required=False),
 }
