@@ -20,7 +20,7 @@ from ledger.application.imports.measurements import ImportOptions, import_measur
 from ledger.domain.base import Provenance
 from ledger.services import ServicesDep
 
-router = APIRouter(tags=["imports"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["benefits"], responses=PROBLEM_RESPONSES)
 # Bodies on these paths are files: their own limit (import_max_bytes) replaces the JSON one.
 UPLOADS = re.compile(r"^/v1/programs/[^/]+/imports/")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
