@@ -73,6 +73,7 @@ class Batch:
         if not self._appended:  # from the first change to the commit, one writer at a time
             self._appending.enter_context(self.ledger.appending())
             self._appended = True
+        before = {a.id: a.version for a in (subject, program) if a is not None}
         made = handler(command, subject, Context(self.by, program, self.ledger))
         if command.creates:
             assert program is not None and made is not None
@@ -81,18 +82,20 @@ class Batch:
             self._loaded[made.id] = made
         result = made if made is not None else subject
         assert result is not None, f"{type(command).__name__} made nothing"
+        # What this command changed: earlier commands may have left events pending on them too.
         touched: list[LedgerAggregate] = []
-        for aggregate in (result, subject, program):  # aggregates are unhashable: by identity
-            if aggregate is not None and aggregate.pending_events \
+        for aggregate in (result, subject, program):
+            if aggregate is not None and aggregate.version != before.get(aggregate.id) \
                     and all(aggregate is not seen for seen in touched):
                 touched.append(aggregate)
-        for aggregate in touched:  # saved in the order last changed: references come first
-            self._changed = [a for a in self._changed if a is not aggregate] + [aggregate]
+        self._changed += [a for a in touched if all(a is not seen for seen in self._changed)]
         self._steps.append((command, result, {a.id: a.version for a in touched}))
 
     @property
     def changed(self) -> list[LedgerAggregate]:
-        return list(self._changed)
+        """In the order first changed, programs last: a program's register names components
+        whose own first events are then already in the log before it."""
+        return sorted(self._changed, key=lambda a: isinstance(a, Program))
 
     def results(self, recordings: list[Recording[UUID]]) -> list[CommandResult]:
         """What each command reports, once saved: its aggregate's version after it, and the
