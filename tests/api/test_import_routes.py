@@ -180,3 +180,13 @@ def test_a_file_over_the_limit_is_413_and_rows_over_the_limit_422(
         assert [e["rule"] for e in many.json()["errors"]] == ["too_many_rows"]
         # JSON bodies elsewhere keep their own limit
         assert api.post("/v1/programs", {"code": "x" * 300_000}).status_code == 413
+
+
+def test_a_multipart_form_is_refused_with_how_to_send_the_file(api: Api) -> None:
+    program, _ = _program_with_benefit(api)
+    response = api.client.post(f"/v1/programs/{program}/imports/measurements",
+                               files={"file": ("q1.xlsx", finance_export(), XLSX)},
+                               headers=api.headers())
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"
+    assert "--data-binary" in response.json()["errors"][0]["message"]

@@ -18,6 +18,7 @@ from ledger.api.schemas.imports import ImportOut
 from ledger.application.commands.fields import LINE
 from ledger.application.imports.measurements import ImportOptions, import_measurements
 from ledger.domain.base import Provenance
+from ledger.domain.errors import InvalidInput
 from ledger.services import ServicesDep
 
 router = APIRouter(tags=["benefits"], responses=PROBLEM_RESPONSES)
@@ -55,6 +56,9 @@ def import_measurement_file(
     writes nothing. Each event records the file's SHA-256 and its row."""
     may_post_commands(principal)
     require_program(principal, program_id)
+    if request.headers.get("content-type", "").lower().startswith("multipart/"):
+        raise InvalidInput("body", "send the file's own bytes as the body (curl "
+                                   "--data-binary @file.xlsx), not a multipart form")
     by = Provenance(actor=principal.id,
                     correlation_id=getattr(request.state, "request_id", None))
     report = import_measurements(services.ledger, program_id, by, content, filename,

@@ -15,7 +15,8 @@ from ledger.domain.errors import InvalidRows, TooLarge
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 EXPANSION = 20  # an XLSX may unzip to this many times its limit, and no more
-MAX_COLUMNS = 64
+MAX_COLUMNS = 26  # A to Z: five columns are named, and a sheet's grid is read whole
+SLACK_ROWS = 1000  # blank but formatted rows a sheet may carry beyond its data
 DELIMITERS = (",", ";", "\t")
 
 
@@ -83,21 +84,21 @@ def _csv(content: bytes, columns: tuple[str, ...], max_rows: int) -> Sheet:
     except UnicodeDecodeError as error:
         raise refuse(f"the file is not UTF-8 text (byte {error.start} cannot be read); save "
                      "it as CSV UTF-8", "not_utf8") from None
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
     delimiter = max(DELIMITERS, key=lambda d: len({normal_name(n) for n in first.split(d)}
                                                   & set(columns)))
-    rows: list[list[Cell]] = []
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    numbered: list[tuple[int, list[Cell]]] = []  # blank lines are skipped, not kept
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
-                                 strict=True):
-            rows.append(list(record))
-            if len(rows) > max_rows + 1 and any(c.strip() for c in record):
-                break
+        for number, record in enumerate(records, start=1):
+            if any(c.strip() for c in record):
+                numbered.append((number, list(record)))
+                if len(numbered) > max_rows + 1:
+                    break
     except csv.Error as error:
-        raise refuse(f"line {len(rows) + 1} cannot be read as CSV ({error})",
+        raise refuse(f"record {records.line_num} cannot be read as CSV ({error})",
                      "malformed_csv") from None
-    return _sheet("csv", rows, max_rows)
+    return _sheet("csv", numbered, max_rows)
 
 
 def normal_name(name: object) -> str:
@@ -116,17 +117,17 @@ def _xlsx(content: bytes, max_expanded: int, max_rows: int) -> Sheet:
     if expanded > max_expanded:
         raise TooLarge(f"the workbook unzips to {expanded} bytes; the limit is {max_expanded}")
     worksheet = _first_worksheet(content)
-    if worksheet.max_column > MAX_COLUMNS or worksheet.max_row > 2 * max_rows + 100:
+    if worksheet.max_column > MAX_COLUMNS or worksheet.max_row > max_rows + SLACK_ROWS:
         raise refuse(f"the sheet's used range ({worksheet.dimensions}) is far larger than "
                      f"{max_rows} rows of measurements; delete the unused rows and columns",
                      "too_many_rows")
     merged = {(row, column): Merged(str(cells))
               for cells in worksheet.merged_cells.ranges
               for row, column in cells.cells}
-    rows: list[list[Cell]] = []
-    for row in worksheet.iter_rows():
-        rows.append([merged.get((cell.row, cell.column)) or _value(cell) for cell in row])
-    return _sheet("xlsx", rows, max_rows)
+    rows = [(number, [merged.get((cell.row, cell.column)) or _value(cell) for cell in row])
+            for number, row in enumerate(worksheet.iter_rows(), start=1)]
+    return _sheet("xlsx", [(n, cells) for n, cells in rows if any(not blank(c) for c in cells)],
+                  max_rows)
 
 
 def _first_worksheet(content: bytes) -> Any:
@@ -149,10 +150,8 @@ def _value(cell: Any) -> Cell:
     return value
 
 
-def _sheet(kind: str, rows: list[list[Cell]], max_rows: int) -> Sheet:
+def _sheet(kind: str, numbered: list[tuple[int, list[Cell]]], max_rows: int) -> Sheet:
     """Header = the first non-blank row; data = the non-blank rows after it."""
-    numbered = [(number, cells) for number, cells in enumerate(rows, start=1)
-                if any(not blank(c) for c in cells)]
     if not numbered:
         raise refuse("the file has no header row", "empty_file")
     (header_row, header), data = numbered[0], numbered[1:]
