@@ -15,7 +15,7 @@ from ledger.application.commands.benefits import (
 )
 from ledger.application.commands.programs import AddProgramObjective
 from ledger.domain.benefit import Benefit
-from ledger.domain.errors import InvalidInput, InvariantViolated
+from ledger.domain.errors import InvalidInput, InvariantViolated, PreconditionFailed
 from ledger.domain.program import Program
 from tests.application.builders import ALICE, ProgramBuilder
 
@@ -91,6 +91,16 @@ def test_if_match_is_checked_against_the_batch_s_own_version(erp: ProgramBuilder
 
     _, results = erp.ledger.execute_together(erp.program_id, ALICE, plan)
     assert [r.version for r in results] == [version + 1, version + 2]
+
+    def stale(batch: Batch) -> None:  # the stored version, no longer the batch's own
+        batch.execute(MeasureBenefit(benefit_id=benefit_id, value=3, source="BI"))
+        batch.execute(MeasureBenefit(benefit_id=benefit_id, value=4, source="BI"),
+                      version + 2)
+
+    head = erp.ledger.head_position()
+    with pytest.raises(PreconditionFailed):
+        erp.ledger.execute_together(erp.program_id, ALICE, stale)
+    assert erp.ledger.head_position() == head
     with pytest.raises(InvalidInput):
         erp.ledger.execute_together(erp.program_id, ALICE, lambda batch: batch.execute(
             _new_benefit(erp.program_id), if_match=1))

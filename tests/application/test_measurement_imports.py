@@ -4,6 +4,7 @@ every malformed file refused by rule without writing."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
@@ -12,8 +13,10 @@ import pytest
 from ledger.application import ProgramLedger
 from ledger.application.commands.benefits import ChangeBenefitStatus, MeasureBenefit
 from ledger.application.imports.measurements import ImportOptions, import_measurements
+from ledger.bootstrap import open_ledger
 from ledger.domain.benefit import Benefit
 from ledger.domain.errors import InvalidInput, InvalidRows, TooLarge
+from ledger.settings import Settings
 from tests.application.builders import ALICE, ProgramBuilder
 
 NAME = "Order-to-cash cycle time"
@@ -181,3 +184,37 @@ def test_files_and_row_counts_over_the_limits_are_refused(ledger: ProgramLedger)
     assert _rules(many.value) == [("file", "too_many_rows")]
     with pytest.raises(TooLarge):
         _import(erp, b"benefit,value,effective_at,source\n" + b"x" * 2000)
+
+
+@pytest.mark.postgres
+def test_racing_imports_of_one_file_record_it_once(postgres_url: str) -> None:
+    # Each importer has its own ledger (engine and cache), as separate processes would.
+    settings = Settings(database_url=postgres_url)
+    ledgers = [open_ledger(settings) for _ in range(4)]
+    try:
+        erp = ProgramBuilder(ledgers[0])
+        benefit_id = erp.benefit()
+        start = threading.Barrier(len(ledgers))
+        written: list[int] = []
+        crashed: list[BaseException] = []
+
+        def importer(ledger: ProgramLedger) -> None:
+            try:
+                start.wait(timeout=60)
+                report = import_measurements(ledger, erp.program_id, ALICE, GOOD, "close.csv",
+                                             ImportOptions())
+                written.append(report.writes)
+            except BaseException as error:  # a crashed importer must fail the test
+                crashed.append(error)
+
+        threads = [threading.Thread(target=importer, args=(ledger,)) for ledger in ledgers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert crashed == []
+        assert sorted(written) == [0, 0, 0, 2]
+        assert sorted(ledgers[0].load(benefit_id, Benefit).measurements.values()) == [43.5, 44]
+    finally:
+        for ledger in ledgers:
+            ledger.close()

@@ -21,7 +21,7 @@ from ledger.application.commands.base import Command
 from ledger.application.handling import Context, handler_for
 from ledger.application.service import CommandResult, LedgerService, kind_of
 from ledger.domain.base import LedgerAggregate, Provenance
-from ledger.domain.errors import InvalidInput, InvariantViolated
+from ledger.domain.errors import InvalidInput, InvariantViolated, NotFound, PreconditionFailed
 from ledger.domain.program import Program
 
 TAggregate = TypeVar("TAggregate", bound=LedgerAggregate)
@@ -49,11 +49,12 @@ class Batch:
         if aggregate is None:
             aggregate = self.ledger.load(aggregate_id, cls, if_match)
             self._loaded[aggregate_id] = aggregate
-        elif not isinstance(aggregate, cls):
-            self.ledger.load(aggregate_id, cls)  # raises NotFound naming the kind expected
-        elif if_match is not None and aggregate.version != if_match:
-            self.ledger.load(aggregate_id, cls, if_match)  # raises PreconditionFailed
-        assert isinstance(aggregate, cls)
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {kind_of(cls)} with id {aggregate_id}")
+        if if_match is not None and aggregate.version != if_match:
+            raise PreconditionFailed(
+                f"{kind_of(cls)} {aggregate_id} is at version {aggregate.version} in this "
+                f"batch, not {if_match}")
         return aggregate
 
     def execute(self, command: Command, if_match: int | None = None) -> None:
