@@ -59,7 +59,7 @@ def refused(problems: list[Problem]) -> InvalidRows:
     listed = ", ".join(map(str, rows[:20])) + (" …" if len(rows) > 20 else "")
     where = f"{len(rows)} row(s) ({listed})" if rows else "its header"
     return InvalidRows(f"the file was refused as a whole, so nothing was recorded: {where} "
-                       "broke the rules listed in errors",
+                       "broke a rule; each is listed by row, column and rule",
                        [(p.field, p.rule, p.message) for p in problems])
 
 
