@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=256 * 1024, ge=1024, description="Request bodies above this size get 413."
     )
+    import_max_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024,
+        description="Largest measurements file an import takes (413 above); an XLSX may "
+        "expand to 20 times this once unzipped.",
+    )
+    import_max_rows: int = Field(
+        default=5_000, ge=1, description="Most data rows in one imported file (422 above).",
+    )
     read_wait_seconds: float = Field(
         default=5.0, ge=0, description="How long a query with min_position waits before 503."
     )

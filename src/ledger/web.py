@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from ledger.api.app import api_app
 from ledger.api.middleware import BodyLimit, RequestId, install_request_id_filter
+from ledger.api.routes.imports import UPLOADS
 from ledger.api.security_headers import SecurityHeaders
 from ledger.bootstrap import die_with_parent, open_services
 from ledger.settings import Settings
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None, *, run_projector: bool = True) 
     install_ui(app)  # after the API's error handlers, which the UI answers as pages
     # A browser pointed at the server gets the pages (they sign in first), not a 404.
     app.get("/", include_in_schema=False)(lambda: RedirectResponse("/ui", status_code=307))
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       files=(UPLOADS, settings.import_max_bytes))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestId)
     install_request_id_filter()

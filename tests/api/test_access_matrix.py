@@ -78,6 +78,9 @@ ROUTES: list[Route] = [
      lambda w: {"by_decision_id": str(w.later_decision), "reason": "r"}),
     (COMMAND, "POST", lambda w: f"/v1/decisions/{w.decision}/outcome-reviews",
      lambda w: {"verdict": "better", "summary": "s"}),
+    # The body is a file; an empty one is refused (422) once access is granted.
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/imports/measurements?dry_run=true",
+     NO_BODY),
     *((READ, "GET", path, NO_BODY) for path in (
         lambda w: f"/v1/programs/{w.program}",
         lambda w: f"/v1/programs/{w.program}/projects",

@@ -1,6 +1,7 @@
 """Hostile input thrown at every command and every query the OpenAPI document lists: non-finite
-numbers, NUL and control characters, times outside the calendar once in UTC, and cursors this
-API never returned. Each is refused with a 4xx (never a 5xx), and the log does not grow.
+numbers, NUL and control characters, times outside the calendar once in UTC, cursors this
+API never returned, and imported files of any bytes. Each is refused with a 4xx (never a
+5xx), and the log does not grow.
 
 SQLite only: the rules live in the request schemas, which are the same on both backends, and
 tests/api/test_input_rules.py runs each rule on PostgreSQL too.
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from ledger.settings import Settings
 from tests.api.conftest import Api, World, build_world, running_api
+from tests.finance_export import finance_export
 
 NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e309", "-1e309", "1E400"]
 OUT_OF_CALENDAR = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-14:00",
@@ -111,7 +113,8 @@ foreign_cursor = st.one_of(
 def hostile_command(draw: st.DrawFn, api: Api, world: World) -> tuple[str, str, dict[str, str]]:
     """A command's documented example with one value made hostile: (path, body, headers)."""
     path, operation = draw(st.sampled_from([
-        (p, o) for p, o in operations(api, "post") if "requestBody" in o]))
+        (p, o) for p, o in operations(api, "post")
+        if "application/json" in o.get("requestBody", {}).get("content", {})]))
     body, properties = example_body(api, operation)
     headers: dict[str, str] = {}
     targets = [(p, v) for p, v in leaves(body) if p]
@@ -182,3 +185,28 @@ def test_every_query_refuses_hostile_parameters(app_and_world: tuple[Api, World]
     response = api.client.get(path, params=params, headers=api.headers("admin"))
     assert 400 <= response.status_code < 500, (path, params, response.text)
     assert head(api) == before, (path, params)
+
+
+HEADER = b"benefit,value,effective_at,source,note\n"
+XLSX_BYTES = finance_export()
+hostile_files = st.one_of(
+    st.binary(max_size=600),
+    st.builds(lambda rest: HEADER + rest, st.binary(max_size=300)),
+    st.builds(lambda rest: HEADER + rest.encode(), st.text(max_size=300)),
+    st.builds(lambda rest: b"PK\x03\x04" + rest, st.binary(max_size=300)),
+    st.builds(lambda at, junk: XLSX_BYTES[:at] + junk + XLSX_BYTES[at + len(junk):],
+              st.integers(0, len(XLSX_BYTES) - 1), st.binary(min_size=1, max_size=8)),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(content=hostile_files, dry_run=st.booleans())
+def test_an_imported_file_of_any_bytes_never_gives_5xx_nor_writes(
+        app_and_world: tuple[Api, World], content: bytes, dry_run: bool) -> None:
+    api, world = app_and_world
+    before = head(api)
+    response = api.client.post(
+        f"/v1/programs/{world.program}/imports/measurements", content=content,
+        params={"dry_run": str(dry_run).lower()}, headers=api.headers("admin"))
+    assert response.status_code in {200, 413, 422}, (content, response.text)
+    assert head(api) == before, content

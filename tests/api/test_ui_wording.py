@@ -64,3 +64,13 @@ def test_an_id_reads_as_the_name_of_what_it_identifies() -> None:
 def test_a_timeline_summary_leaves_out_empty_values() -> None:
     line = summarize("BenefitMeasured", {"value": 24.2, "source": "BI", "note": ""}, None)
     assert line == "Benefit measured (value: 24.2; source: BI)"
+
+
+def test_a_timeline_summary_names_the_file_and_row_a_fact_was_imported_from() -> None:
+    data = {"value": 24.2, "source": "Finance", "note": "", "imported_from": {
+        "file_sha256": "ab12" * 16, "row": 7, "file_name": "close.xlsx"}}
+    assert summarize("BenefitMeasured", data, None) == (
+        "Benefit measured (value: 24.2; source: Finance), imported from close.xlsx row 7 "
+        "(sha256 ab12ab12ab12…)")
+    assert summarize("BenefitMeasured", {**data, "imported_from": None}, None) == (
+        "Benefit measured (value: 24.2; source: Finance)")

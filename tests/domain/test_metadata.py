@@ -297,11 +297,11 @@ V1_MEASURED_STATE = (
 )
 
 
-def test_benefit_measured_is_at_class_version_2() -> None:
-    assert Benefit.BenefitMeasured.class_version == 2
+def test_benefit_measured_is_at_class_version_3() -> None:
+    assert Benefit.BenefitMeasured.class_version == 3
 
 
-def test_a_version_1_measurement_is_read_as_version_2_with_an_unrecorded_source() -> None:
+def test_a_version_1_measurement_is_read_as_current_with_an_unrecorded_source() -> None:
     # Given a version-1 BenefitMeasured as it lies in the store
     stored = StoredEvent(originator_id=uuid4(), originator_version=3, topic=MEASURED_TOPIC,
                          state=V1_MEASURED_STATE)
@@ -310,6 +310,7 @@ def test_a_version_1_measurement_is_read_as_version_2_with_an_unrecorded_source(
     # Then it is a current BenefitMeasured, with source "unrecorded" and all else intact
     assert isinstance(event, Benefit.BenefitMeasured)
     assert event.source == "unrecorded"
+    assert event.imported_from is None
     assert (event.measurement_id, event.value, event.note) == (UUID(int=10), 47.0, "old sheet")
     assert (event.actor, event.correlation_id, event.originator_version) == ("import", "req-1", 3)
     assert event.effective_at == datetime(2024, 12, 31, tzinfo=UTC)
@@ -338,13 +339,13 @@ def test_a_benefit_replays_from_a_version_1_measurement_and_can_correct_it() -> 
                                                                              tzinfo=UTC))
 
 
-def test_a_version_2_measurement_stores_its_version_and_keeps_its_source() -> None:
+def test_a_current_measurement_stores_its_version_and_keeps_its_source() -> None:
     benefit = a_benefit()
     benefit.measure(measurement_id=uuid4(), value=39, source="Data warehouse", note="", by=WHO)
     (event,) = benefit.collect_events()
     mapper = _mapper()
     stored = mapper.to_stored_event(event)
-    assert b'"class_version":2' in stored.state
+    assert b'"class_version":3' in stored.state
     read = mapper.to_domain_event(stored)
     assert read == event
     assert read.source == "Data warehouse"

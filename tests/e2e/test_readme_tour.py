@@ -56,6 +56,8 @@ def test_the_readme_tour_and_auditors_guide_run_as_written_on_a_fresh_demo(
     try:
         tour = run_as_written(readme_block("A tour with curl"), tmp_path, LEDGER=server.url,
                               **env)
+        imports = run_as_written(readme_block("Importing measurements"), tmp_path,
+                                 LEDGER=server.url, **env)
     finally:
         stop_server(server)
     assert tour.returncode == 0, tour.stderr
@@ -72,6 +74,17 @@ def test_the_readme_tour_and_auditors_guide_run_as_written_on_a_fresh_demo(
     assert before["position"] == 100
     assert on_date["effective"].startswith("2025-12-31")
     assert verified["ok"] is True and verified["checkpoints_checked"] >= 1
+
+    assert imports.returncode == 0, imports.stdout + imports.stderr
+    dry_run, (imported, again, *history) = imports.stdout, json_documents(
+        imports.stdout[imports.stdout.index("{"):])
+    assert "would record 2, corrected 0" in dry_run and "refused 1" in dry_run
+    assert "changes_recorded_value" in dry_run
+    assert (imported["recorded"], imported["corrected"], imported["refused"]) == (2, 1, 0)
+    assert again == {"recorded": 0, "corrected": 0, "already_imported": 3, "position": None}
+    assert [(e["type"], e["imported_from"]["row"]) for e in history] == [
+        ("BenefitMeasured", 2), ("BenefitMeasurementCorrected", 4)]
+    assert history[1]["reason"] == "Late logins counted"
 
     guide = run_as_written(readme_block("An auditor's guide"), tmp_path, **env)
     assert guide.returncode == 0, guide.stdout + guide.stderr

@@ -18,6 +18,7 @@ from ledger.api.routes import (
     feeds,
     health,
     history,
+    imports,
     programs,
     projects,
     resources,
@@ -50,7 +51,7 @@ def api_app(lifespan: Lifespan[FastAPI]) -> FastAPI:
     for router in (programs.router, projects.router, dependencies.router, resources.router,
                    benefits.router, risks.router, decisions.router, decisions.reports,
                    history.router, audit.router, tokens.router, feeds.router,
-                   webhooks.router):
+                   webhooks.router, imports.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
     app.include_router(transparency.router)

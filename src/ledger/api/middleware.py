@@ -69,20 +69,24 @@ class RequestId:
 class BodyLimit:
     """413 for a body over the limit, declared or streamed, before any parsing."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int,
+                 files: tuple[re.Pattern[str], int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.files = files  # paths that take files, and their own limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.files[1] if self.files and self.files[0].match(scope["path"]) \
+            else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, send, limit)
             return
-        # Bodies are small (256 KiB by default), so read the whole body before the app sees
-        # it: a streamed body over the limit is refused just like a declared one.
+        # Bodies are small (256 KiB by default, files 5 MiB), so read the whole body before the
+        # app sees it: a streamed body over the limit is refused just like a declared one.
         messages: list[Message] = []
         received = 0
         while True:
@@ -91,8 +95,8 @@ class BodyLimit:
             if message["type"] != "http.request":
                 break
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                await self._refuse(scope, send)
+            if received > limit:
+                await self._refuse(scope, send, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -102,11 +106,11 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
         body = json.dumps({
             "type": "https://ledger.example/problems/payload-too-large",
             "title": "Payload too large", "status": 413,
-            "detail": f"the body exceeds {self.max_bytes} bytes; send less",
+            "detail": f"the body exceeds {limit} bytes; send less",
             "instance": scope.get("path"),
             "request_id": scope.get("state", {}).get("request_id"),
         }).encode()

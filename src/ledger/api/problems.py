@@ -16,11 +16,13 @@ from ledger.access.authorization import Forbidden
 from ledger.domain.errors import (
     ConcurrencyConflict,
     InvalidInput,
+    InvalidRows,
     InvalidTransition,
     InvariantViolated,
     LedgerError,
     NotFound,
     PreconditionFailed,
+    TooLarge,
 )
 from ledger.projections.failures import StaleReadModel
 from ledger.store import DATABASE_DOWN
@@ -38,6 +40,7 @@ STATUS_OF: dict[type[LedgerError], tuple[int, str]] = {
     InvariantViolated: (409, "Business rule violated"),
     ConcurrencyConflict: (409, "Concurrent change"),
     PreconditionFailed: (412, "Precondition failed"),
+    TooLarge: (413, "Payload too large"),
     # 409, not 503: retrying will not help until an operator applies the failed event (503
     # invites retries), and it is this resource's state, not the service, that is at fault
     # (every other resource answers); the detail names the position that failed.
@@ -58,6 +61,7 @@ class NotCaughtUp(Exception):
 class FieldError(BaseModel):
     field: str
     message: str
+    rule: str | None = None  # for a file's rows: which rule refused the cell
 
 
 class Problem(BaseModel):
@@ -90,8 +94,12 @@ def _ledger_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, LedgerError)
     status, title = next((v for k, v in STATUS_OF.items() if isinstance(error, k)),
                          (409, "Refused"))
-    errors = [FieldError(field=error.field, message=error.reason)] \
-        if isinstance(error, InvalidInput) else None
+    errors = None
+    if isinstance(error, InvalidRows):
+        errors = [FieldError(field=field, rule=rule, message=message)
+                  for field, rule, message in error.problems]
+    elif isinstance(error, InvalidInput):
+        errors = [FieldError(field=error.field, message=error.reason)]
     return problem(status, title, error.message, request,
                    rule=error.rule if status == 409 else None, errors=errors)
 

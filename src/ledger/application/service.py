@@ -41,6 +41,7 @@ AGGREGATE_CLASSES: tuple[type[LedgerAggregate], ...] = (
     Program, Project, Dependency, SharedResource, Benefit, Risk, Decision,
 )
 TAggregate = TypeVar("TAggregate", bound=LedgerAggregate)
+T = TypeVar("T")
 _IDS_PER_QUERY = 1000  # well under SQLite's limit on bound parameters
 
 
@@ -142,17 +143,31 @@ class LedgerService(Application[UUID]):
     ) -> CommandResult:
         """Load, act and save atomically, retried on a lost race; the first aggregate returned
         is the command's subject. ``command`` enters ``appending`` before it records events."""
-        def attempt() -> CommandResult:
+        def act() -> tuple[LedgerAggregate, Sequence[LedgerAggregate]]:
+            aggregates = command()
+            return aggregates[0], aggregates
+
+        subject, recordings = self.transact(act, program_id)
+        return CommandResult(
+            id=subject.id,
+            version=subject.version,
+            position=max(r.notification.id for r in recordings),
+            extra=extra or {},
+        )
+
+    def transact(
+        self,
+        act: Callable[[], tuple[T, Sequence[LedgerAggregate]]],
+        program_id: UUID | None = None,
+    ) -> tuple[T, list[Recording[UUID]]]:
+        """Run ``act`` and save the aggregates it returns in one serialised transaction,
+        retried from the start on a lost race; what ``act`` decided comes back beside what
+        was recorded."""
+        def attempt() -> tuple[T, list[Recording[UUID]]]:
             with self.serialised_transaction(program_id):
-                aggregates = command()
-                recordings = self.save(*aggregates)
-            subject = aggregates[0]
-            return CommandResult(
-                id=subject.id,
-                version=subject.version,
-                position=max(r.notification.id for r in recordings),
-                extra=extra or {},
-            )
+                outcome, aggregates = act()
+                recordings = self.save(*aggregates) if aggregates else []
+            return outcome, recordings
 
         return retry_on_conflict(self.settings.command_retries, attempt)
 

@@ -12,6 +12,7 @@ def build_app() -> typer.Typer:
     from ledger.cli.audit import app as audit_app
     from ledger.cli.db import app as db_app
     from ledger.cli.demo import demo
+    from ledger.cli.imports import app as import_app
     from ledger.cli.projections import app as projections_app
     from ledger.cli.projections import projector
     from ledger.cli.publish import publish
@@ -34,6 +35,7 @@ def build_app() -> typer.Typer:
     app.add_typer(tokens_app, name="tokens")
     app.add_typer(audit_app, name="audit")
     app.add_typer(witness_app, name="witness")
+    app.add_typer(import_app, name="import")
     app.command()(demo)
     app.command()(state)
     return app

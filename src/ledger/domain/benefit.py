@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Self
 from uuid import UUID
@@ -14,13 +15,45 @@ from ledger.domain.lifecycle import BENEFIT_LIFECYCLE
 DIRECTIONS = frozenset({"increase", "decrease"})
 
 
+@dataclass(frozen=True)
+class ImportedRow:
+    """Where an imported fact came from: the file's SHA-256, its row, and the name it had."""
+
+    file_sha256: str
+    row: int
+    file_name: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.file_sha256}#{self.row}"
+
+    def to_event(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _remember_import(benefit: Any, imported_from: dict[str, Any] | None,
+                     measurement_id: UUID) -> None:
+    if imported_from is not None:
+        key = ImportedRow(**imported_from).key
+        benefit.imported_rows[key] = measurement_id.hex
+
+
 def realization(baseline: float, target: float, actual: float) -> float:
     """Share of the planned improvement achieved: (actual - baseline) / (target - baseline)."""
     return (actual - baseline) / (target - baseline)
 
 
 class Benefit(LedgerAggregate):
-    """A measurable improvement (or, for a dis-benefit, a measurable cost) the program causes."""
+    """A measurable improvement (or, for a dis-benefit, a measurable cost) the program causes.
+
+    Version 2 added ``imported_rows`` (the file rows already recorded, each to its
+    measurement); snapshots of version 1 are read with none."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["imported_rows"] = {}
 
     class BenefitIdentified(LedgerAggregate.Created):
         program_id: UUID
@@ -49,30 +82,47 @@ class Benefit(LedgerAggregate):
             }
 
     class BenefitMeasured(LedgerAggregate.Event):
-        """Version 2 added ``source``; version 1 events are read with source 'unrecorded'."""
+        """Version 2 added ``source``; version 1 events are read with source 'unrecorded'.
+        Version 3 added ``imported_from`` (file digest, row, name; None when not imported)."""
 
-        class_version = 2
+        class_version = 3
 
         measurement_id: UUID
         value: float
         source: str
         note: str
+        imported_from: dict[str, Any] | None
 
         def apply(self, benefit: Any) -> None:
             benefit.measurements[self.measurement_id.hex] = self.value
             benefit.measured_at[self.measurement_id.hex] = self.effective_at
+            _remember_import(benefit, self.imported_from, self.measurement_id)
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["source"] = "unrecorded"
 
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["imported_from"] = None
+
     class BenefitMeasurementCorrected(LedgerAggregate.Event):
+        """Version 2 added ``imported_from``, as on ``BenefitMeasured``."""
+
+        class_version = 2
+
         measurement_id: UUID
         from_value: float
         to_value: float
+        imported_from: dict[str, Any] | None
 
         def apply(self, benefit: Any) -> None:
             benefit.measurements[self.measurement_id.hex] = self.to_value
+            _remember_import(benefit, self.imported_from, self.measurement_id)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["imported_from"] = None
 
     class BenefitTargetRevised(LedgerAggregate.Event):
         from_target_value: float
@@ -106,6 +156,7 @@ class Benefit(LedgerAggregate):
         self.profile: dict[str, Any] | None = None
         self.measurements: dict[str, float] = {}
         self.measured_at: dict[str, datetime] = {}
+        self.imported_rows: dict[str, str] = {}
 
     @classmethod
     def identify(
@@ -177,12 +228,14 @@ class Benefit(LedgerAggregate):
         note: str,
         by: Provenance,
         effective_at: datetime | None = None,
+        imported_from: ImportedRow | None = None,
     ) -> None:
         self.require_not_cancelled()
         if measurement_id.hex in self.measurements:
             raise InvariantViolated(f"measurement id {measurement_id} was already used; "
                                     "correct a measurement instead of re-measuring it",
                                     rule="duplicate_id")
+        self._require_not_imported(imported_from)
         self._record(
             self.BenefitMeasured,
             by,
@@ -191,10 +244,19 @@ class Benefit(LedgerAggregate):
             value=float(value),
             source=require_text("source", source),
             note=note.strip(),
+            imported_from=None if imported_from is None else imported_from.to_event(),
         )
 
+    def _require_not_imported(self, imported_from: ImportedRow | None) -> None:
+        if imported_from is not None and imported_from.key in self.imported_rows:
+            raise InvariantViolated(
+                f"row {imported_from.row} of file {imported_from.file_sha256} was already "
+                f"recorded for benefit '{self.name}'; a file is imported once",
+                rule="row_already_imported")
+
     def correct_measurement(
-        self, measurement_id: UUID, value: float, by: Provenance, reason: str
+        self, measurement_id: UUID, value: float, by: Provenance, reason: str,
+        imported_from: ImportedRow | None = None,
     ) -> None:
         """Correct a measurement by a new event; the original value stays in the log.
 
@@ -207,6 +269,7 @@ class Benefit(LedgerAggregate):
                            f"{measurement_id}")
         if float(value) == current:
             raise InvalidInput("value", f"the measurement already has the value {current}")
+        self._require_not_imported(imported_from)
         self._record(
             self.BenefitMeasurementCorrected,
             by,
@@ -215,6 +278,7 @@ class Benefit(LedgerAggregate):
             measurement_id=measurement_id,
             from_value=current,
             to_value=float(value),
+            imported_from=None if imported_from is None else imported_from.to_event(),
         )
 
     def revise_target(

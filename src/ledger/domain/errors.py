@@ -54,3 +54,18 @@ class PreconditionFailed(LedgerError):
     """The caller's expected version (If-Match) is no longer the aggregate's version."""
 
     rule = "precondition_failed"
+
+
+class TooLarge(LedgerError):
+    """Input over a size limit; the message names the limit."""
+
+    rule = "too_large"
+
+
+class InvalidRows(InvalidInput):
+    """Several inputs refused at once (the rows of a file), each with its field and rule."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str, str]]) -> None:
+        super().__init__(problems[0][0] if problems else "file", message)
+        self.message = message
+        self.problems = problems  # (field, rule, message)

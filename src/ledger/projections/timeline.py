@@ -98,7 +98,16 @@ def summarize(event_type: str, data: dict[str, Any], reason: str | None) -> str:
     telling = _telling(data, reason)
     line = _in_words(event_type).capitalize() + (
         " (" + "; ".join(telling) + ")" if telling else "")
-    return line + (f" because {reason}" if reason else "")
+    return line + _imported_from(data.get("imported_from")) + (
+        f" because {reason}" if reason else "")
+
+
+def _imported_from(source: Any) -> str:
+    """Where an imported fact came from: the file's name, its row and its digest's start."""
+    if not isinstance(source, dict):
+        return ""
+    return (f", imported from {source.get('file_name') or 'a file'} row {source.get('row')} "
+            f"(sha256 {str(source.get('file_sha256'))[:12]}…)")
 
 
 def _telling(data: dict[str, Any], reason: str | None) -> list[str]:

@@ -5,6 +5,7 @@ from ledger.application.handlers import (  # noqa: F401 (imported to register th
     benefits,
     decisions,
     dependencies,
+    imports,
     programs,
     projects,
     resources,
