@@ -31,9 +31,9 @@ from bench import (
 from bench.databases import throwaway
 from bench.logcache import log_copy
 from bench.measure import Figure, paired_latencies
-from bench.workload import BenchProgram
+from bench.workload import BenchProgram, define_program
 from ledger.application import ProgramLedger
-from ledger.bootstrap import open_ledger
+from ledger.bootstrap import open_ledger, open_migrated_engine
 from ledger.settings import Settings
 
 SIZES = {
@@ -119,6 +119,20 @@ def l1_beside_b5(ledger: ProgramLedger, program: BenchProgram, commands: int,
                                          l1_latencies, b5, 1)]
 
 
+def write_path_l1(sizes: dict, figures: dict[str, Figure]) -> list[Figure]:
+    """L1 beside B5 on a program defined for the purpose (the full run measures L1 on its
+    cached log's program instead): what `--write-path` needs, without writing any log."""
+    with throwaway() as database, progress.phase("L1 beside B5, on a new program"):
+        settings = Settings(database_url=database.url)
+        open_migrated_engine(settings).dispose()
+        ledger = open_ledger(settings)
+        try:
+            program = define_program(ledger, "WRITE-PATH")
+            return l1_beside_b5(ledger, program, sizes["commands"], figures)
+        finally:
+            ledger.close()
+
+
 def events_table_read(backend: str, url: str) -> Figure:
     """The baseline P4 and P6 are held to: the same rows, read raw (B3e, or B3se)."""
     if backend == "postgresql":
@@ -127,16 +141,21 @@ def events_table_read(backend: str, url: str) -> Figure:
     return sqlite_baselines.b3se_events_table_read(Path(url.removeprefix("sqlite:///")))
 
 
-def run(size: str, fresh: bool) -> list[Figure]:
+def run(size: str, fresh: bool, write_path_only: bool = False) -> list[Figure]:
     sizes = SIZES[size]
     figures: dict[str, Figure] = {}
     phases: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("PostgreSQL baselines", lambda: pg_baselines(sizes, figures)),
-        ("SQLite baselines", lambda: sqlite_baseline_figures(sizes, figures)),
         ("HTTP P1-P3", lambda: http_load.measure(sizes["http"], figures["B1"])),
-        ("PostgreSQL logs", lambda: log_suite("postgresql", sizes, figures, fresh)),
-        ("SQLite logs (P7)", lambda: log_suite("sqlite", sizes, figures, fresh)),
     ]
+    if write_path_only:
+        phases.append(("L1 beside B5", lambda: write_path_l1(sizes, figures)))
+    else:
+        phases[1:1] = [("SQLite baselines", lambda: sqlite_baseline_figures(sizes, figures))]
+        phases += [
+            ("PostgreSQL logs", lambda: log_suite("postgresql", sizes, figures, fresh)),
+            ("SQLite logs (P7)", lambda: log_suite("sqlite", sizes, figures, fresh)),
+        ]
     for name, measure in phases:
         try:
             figures.update((f.id, f) for f in measure())
@@ -151,14 +170,21 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (about 2 minutes)")
     parser.add_argument("--fresh-logs", action="store_true",
                         help="write the large logs again even if the cache holds them")
+    parser.add_argument("--write-path", action="store_true",
+                        help="only the write path's figures (issue 15): B1-B4, B5 beside L1 "
+                             "on a new program, H0, P1-P3 (a few minutes at full size)")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     arguments = parser.parse_args()
     # A terminated run still leaves through every `finally`, so its databases are dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     size = "quick" if arguments.quick else "full"
     started = time.perf_counter()
-    figures = run(size, arguments.fresh_logs)
+    figures = run(size, arguments.fresh_logs, arguments.write_path)
     seconds = time.perf_counter() - started
+    if arguments.write_path:
+        print(report.write_path(figures))
+        print(f"\nwrite path ({size} sizes): {seconds:.0f} s wall", file=sys.stderr)
+        return
     path = report.write_json(figures, size, seconds, arguments.out)
     print(report.markdown(figures))
     print("\nP7, side by side:\n")

@@ -186,7 +186,7 @@ def measure(commands: int, b1: Figure) -> list[Figure]:
     with throwaway() as database, tempfile.TemporaryDirectory() as data:
         projector: subprocess.Popen[bytes] | None = None
         try:
-            token, layouts = "", {}
+            token, layouts = "", dict[str, list[str]]()
             for workers in WORKERS:
                 server, printed = start_server(database.url, Path(data), port, workers)
                 token = token or printed  # printed on the first start only

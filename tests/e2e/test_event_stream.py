@@ -119,6 +119,7 @@ def test_each_event_is_a_cloudevent_with_its_provenance(feed_server: Server) -> 
     assert metadata["actor"] == "admin" and metadata["position"] == position
     assert metadata["effective_at"] and "correlation_id" in metadata and "reason" in metadata
     assert metadata["program_id"] == program and metadata["aggregate_type"] == "Project"
+    assert metadata["event_version"] >= 1 and "class_version" not in event["data"]["fields"]
 
 
 def events_until(server: Server, token: str, last: int, **params: object) -> list[dict]:

@@ -3,7 +3,8 @@
 One namespace for every type: ``org.ledger.<EventClass>``, e.g.
 ``org.ledger.ProjectStatusReported``. ``id`` is the log position, ``source`` the program
 (``/v1/programs/<id>``), ``subject`` the aggregate's id, ``time`` when it was recorded. The
-data holds the event's own fields under ``fields`` and its provenance under ``metadata``.
+data holds the event's own fields under ``fields``, as recorded, and its provenance under
+``metadata``, with ``event_version``, the version of the event's class they were recorded at.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ TYPE_PREFIX = "org.ledger."
 CONTENT_TYPE = JSONFormat.CONTENT_TYPE
 METADATA = ("actor", "reason", "effective_at", "correlation_id", "causation_id")
 _IDENTITY = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic",
-                       *METADATA})
+                       "class_version", *METADATA})
 _FORMAT = JSONFormat()
 # Named so the catalogue is loaded whoever imports this module first.
 _AGGREGATES = (benefit.Benefit, decision.Decision, dependency.Dependency, program.Program,
@@ -71,6 +72,9 @@ def to_cloudevent(event: LoggedEvent) -> CloudEvent:
             "program_id": str(event.program_id) if event.program_id else None,
             "aggregate_id": str(event.aggregate_id), "aggregate_type": event.aggregate_type,
             "aggregate_version": event.version,
+            # The shape of ``fields``: an event's fields are as recorded at this version of
+            # its class (a later version adds fields; see the history's upcasters).
+            "event_version": state.get("class_version", 1),
             **{name: state.get(name) for name in METADATA}},
     }
     return CloudEvent(attributes, data)
