@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, Self
 from uuid import UUID
@@ -18,6 +19,15 @@ from ledger.domain.errors import InvalidInput, InvariantViolated
 
 AFFECTED_KINDS = ("project", "benefit", "risk", "dependency", "resource")
 VERDICTS = frozenset({"as_expected", "better", "worse", "inconclusive"})
+ROOT_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def checkpoint_citation(checkpoint_id: int, tree_size: int, root: str) -> dict[str, Any]:
+    """The signed checkpoint a decision cites, as its event stores it: the log as it stood
+    when the decision was recorded (root: lower-case hex, as in the checkpoint)."""
+    if checkpoint_id < 1 or tree_size < 0 or not ROOT_HEX.fullmatch(root):
+        raise ValueError(f"not a checkpoint: id {checkpoint_id}, size {tree_size}, {root!r}")
+    return {"id": checkpoint_id, "tree_size": tree_size, "root": root}
 
 
 def decision_option(
@@ -43,9 +53,19 @@ def decision_option(
 
 
 class Decision(LedgerAggregate):
-    """A governance decision: what was asked, the options, the choice and what was given up."""
+    """A governance decision: what was asked, the options, the choice and what was given up.
+
+    Version 2 added ``cited_checkpoint``; snapshots of version 1 are read with none."""
+
+    class_version = 2
 
     class DecisionRecorded(LedgerAggregate.Created):
+        """Version 2 added ``cited_checkpoint``, the signed checkpoint current when the
+        decision was recorded (None if none had been signed); version 1 events are read
+        with None."""
+
+        class_version = 2
+
         program_id: UUID
         title: str
         question: str
@@ -58,6 +78,11 @@ class Decision(LedgerAggregate):
         evidence: list[str]
         affects: dict[str, list[UUID]]
         review_by: date | None
+        cited_checkpoint: dict[str, Any] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["cited_checkpoint"] = None
 
     class DecisionSuperseded(LedgerAggregate.Event):
         by_decision_id: UUID
@@ -92,6 +117,7 @@ class Decision(LedgerAggregate):
         evidence: list[str],
         affects: dict[str, list[UUID]],
         review_by: date | None,
+        cited_checkpoint: dict[str, Any] | None,
         effective_at: datetime,
     ) -> None:
         self.program_id = program_id
@@ -106,6 +132,7 @@ class Decision(LedgerAggregate):
         self.evidence = list(evidence)
         self.affects = {kind: list(ids) for kind, ids in affects.items()}
         self.review_by = review_by
+        self.cited_checkpoint = None if cited_checkpoint is None else dict(cited_checkpoint)
         self.taken_at = effective_at
         self.superseded_by: UUID | None = None
         self.outcome_verdicts: list[str] = []
@@ -129,7 +156,10 @@ class Decision(LedgerAggregate):
         review_by: date | None,
         by: Provenance,
         effective_at: datetime | None = None,
+        cited_checkpoint: dict[str, Any] | None = None,
     ) -> Self:
+        """``cited_checkpoint`` (from ``checkpoint_citation``) is the log's latest signed
+        checkpoint, which the caller reads: the domain has no storage."""
         keys = [option["key"] for option in options]
         if not options:
             raise InvalidInput("options", "list at least one option, with the chosen one")
@@ -159,7 +189,12 @@ class Decision(LedgerAggregate):
             evidence=[str(item) for item in evidence],
             affects={kind: list(dict.fromkeys(affects.get(kind, []))) for kind in AFFECTED_KINDS},
             review_by=review_by,
+            cited_checkpoint=cited_checkpoint,
         )
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["cited_checkpoint"] = None
 
     def affects_entity(self, kind: str, entity_id: UUID) -> bool:
         return entity_id in self.affects.get(kind, [])
