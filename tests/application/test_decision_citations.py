@@ -47,7 +47,7 @@ def test_a_version_1_decision_in_the_store_loads_and_is_cited_from_the_audit_tab
     checkpoint = create_checkpoint(_engine(ledger), Ed25519PrivateKey.generate())
     # Given a DecisionRecorded stored as version 1 wrote it: no citation, no class version
     state = json.loads(ledger.mapper.to_stored_event(
-        list(ledger.events.get(erp.decision()))[0]).state)
+        next(iter(ledger.events.get(erp.decision())))).state)
     del state["cited_checkpoint"], state["class_version"]
     ledger.recorder.insert_events([StoredEvent(
         originator_id=(old := Decision.create_id()), originator_version=1,

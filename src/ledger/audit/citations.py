@@ -17,7 +17,6 @@ from ledger.audit.proofs import InclusionProof, inclusion_proof
 from ledger.audit.signing import Checkpoint
 from ledger.audit.tables import audit_chain, audit_checkpoints, audit_cosignatures
 
-
 CitedFrom = Literal["event", "audit_tables"]
 
 
