@@ -25,7 +25,7 @@ from eventsourcing.persistence import (
 from ledger.application.transcoding import DateAsISO
 from ledger.domain.base import LedgerAggregate, Provenance
 from ledger.domain.benefit import Benefit
-from ledger.domain.decision import Decision, checkpoint_citation, decision_option
+from ledger.domain.decision import CitedCheckpoint, Decision, decision_option
 from ledger.domain.dependency import Dependency
 from ledger.domain.errors import InvalidInput
 from ledger.domain.program import Program
@@ -373,7 +373,7 @@ def _as_version_1(stored: StoredEvent, field: str) -> StoredEvent:
                        state=json.dumps(whole).encode())
 
 
-CITED = checkpoint_citation(3, 17, "ab" * 32)
+CITED = CitedCheckpoint(3, 17, "ab" * 32)
 
 
 def _cited_decision() -> Decision:
@@ -426,4 +426,4 @@ def test_a_version_1_decision_snapshot_is_read_with_no_cited_checkpoint() -> Non
 def test_a_citation_is_a_signed_checkpoint_id_a_size_and_a_lower_case_sha256_root(
         bad: tuple[int, int, str]) -> None:
     with pytest.raises(ValueError, match="not a checkpoint"):
-        checkpoint_citation(*bad)
+        CitedCheckpoint(*bad)

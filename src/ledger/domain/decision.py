@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Self
 from uuid import UUID
@@ -22,12 +23,22 @@ VERDICTS = frozenset({"as_expected", "better", "worse", "inconclusive"})
 ROOT_HEX = re.compile(r"[0-9a-f]{64}")
 
 
-def checkpoint_citation(checkpoint_id: int, tree_size: int, root: str) -> dict[str, Any]:
-    """The signed checkpoint a decision cites, as its event stores it: the log as it stood
-    when the decision was recorded (root: lower-case hex, as in the checkpoint)."""
-    if checkpoint_id < 1 or tree_size < 0 or not ROOT_HEX.fullmatch(root):
-        raise ValueError(f"not a checkpoint: id {checkpoint_id}, size {tree_size}, {root!r}")
-    return {"id": checkpoint_id, "tree_size": tree_size, "root": root}
+@dataclass(frozen=True)
+class CitedCheckpoint:
+    """The signed checkpoint a decision cites: the log as it stood when the decision was
+    recorded (root: lower-case hex, as in the checkpoint)."""
+
+    id: int
+    tree_size: int
+    root: str
+
+    def __post_init__(self) -> None:
+        if self.id < 1 or self.tree_size < 0 or not ROOT_HEX.fullmatch(self.root):
+            raise ValueError(f"not a checkpoint: id {self.id}, size {self.tree_size}, "
+                             f"root {self.root!r}")
+
+    def to_event(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def decision_option(
@@ -58,6 +69,10 @@ class Decision(LedgerAggregate):
     Version 2 added ``cited_checkpoint``; snapshots of version 1 are read with none."""
 
     class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["cited_checkpoint"] = None
 
     class DecisionRecorded(LedgerAggregate.Created):
         """Version 2 added ``cited_checkpoint``, the signed checkpoint current when the
@@ -156,10 +171,10 @@ class Decision(LedgerAggregate):
         review_by: date | None,
         by: Provenance,
         effective_at: datetime | None = None,
-        cited_checkpoint: dict[str, Any] | None = None,
+        cited_checkpoint: CitedCheckpoint | None = None,
     ) -> Self:
-        """``cited_checkpoint`` (from ``checkpoint_citation``) is the log's latest signed
-        checkpoint, which the caller reads: the domain has no storage."""
+        """``cited_checkpoint`` is the log's latest signed checkpoint, which the caller
+        reads: the domain has no storage."""
         keys = [option["key"] for option in options]
         if not options:
             raise InvalidInput("options", "list at least one option, with the chosen one")
@@ -189,12 +204,8 @@ class Decision(LedgerAggregate):
             evidence=[str(item) for item in evidence],
             affects={kind: list(dict.fromkeys(affects.get(kind, []))) for kind in AFFECTED_KINDS},
             review_by=review_by,
-            cited_checkpoint=cited_checkpoint,
+            cited_checkpoint=None if cited_checkpoint is None else cited_checkpoint.to_event(),
         )
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        state["cited_checkpoint"] = None
 
     def affects_entity(self, kind: str, entity_id: UUID) -> bool:
         return entity_id in self.affects.get(kind, [])

@@ -10,8 +10,8 @@ from ledger.application.commands.decisions import (
 from ledger.application.handling import Context, handles
 from ledger.domain.decision import (
     AFFECTED_KINDS,
+    CitedCheckpoint,
     Decision,
-    checkpoint_citation,
     decision_option,
 )
 from ledger.domain.program import Program
@@ -29,7 +29,7 @@ def record(command: RecordDecision, program: Program, context: Context) -> Decis
             program.require_component("benefit", benefit_id, "options.expected_impact.benefits")
     # The log as it stands now, read under the append lock; never from the request.
     checkpoint = context.ledger.latest_checkpoint()
-    cited = None if checkpoint is None else checkpoint_citation(
+    cited = None if checkpoint is None else CitedCheckpoint(
         checkpoint.id, checkpoint.tree_size, checkpoint.root.hex())
     return Decision.record(
         program_id=program.id, title=command.title, question=command.question,
