@@ -94,7 +94,8 @@ def test_reports_have_exact_figures(api: Api, story: dict[str, str]) -> None:
 def test_review_cites_the_log_and_proves_the_decision_in_a_witnessed_checkpoint(
         api: Api, api_settings: Settings, story: dict[str, str]) -> None:
     path = f"/v1/decisions/{story['decision']}/review"
-    assert api.get(path).json()["log"] == {"checkpoint_then": None, "witnessed": None,
+    assert api.get(path).json()["log"] == {"checkpoint_then": None,
+                                           "checkpoint_then_from": None, "witnessed": None,
                                            "witnesses": [], "leaf_index": None,
                                            "inclusion_path": []}
     signed = api.post("/v1/audit/checkpoints", role="admin").json()
@@ -121,6 +122,23 @@ def test_review_cites_the_log_and_proves_the_decision_in_a_witnessed_checkpoint(
         "title": "After the checkpoint", "question": "q", "forum": "SteerCo",
         "authority": "Sponsor", "options": OPTIONS, "chosen_option": "defer",
         "rationale": "r", "tradeoffs": "t", "affects": {}}))
-    cited = api.get(f"/v1/decisions/{later}/review").json()["log"]
-    assert cited["checkpoint_then"]["id"] == checkpoint.id
+    review = api.get(f"/v1/decisions/{later}/review").json()
+    cited = review["log"]
+    # The decision's own event recorded the checkpoint; the review shows that one.
+    assert review["decision"]["cited_checkpoint"] == {
+        "id": checkpoint.id, "tree_size": checkpoint.tree_size, "root": checkpoint.root.hex()}
+    assert cited["checkpoint_then_from"] == "event"
+    assert (cited["checkpoint_then"]["id"], cited["checkpoint_then"]["tree_size"],
+            cited["checkpoint_then"]["root"]) == (checkpoint.id, checkpoint.tree_size,
+                                                  checkpoint.root.hex())
     assert cited["witnessed"] is None  # no witnessed checkpoint covers it yet
+
+
+def test_a_client_cannot_choose_the_checkpoint_a_decision_cites(
+        api: Api, story: dict[str, str]) -> None:
+    refused = api.post(f"/v1/programs/{story['program']}/decisions", {
+        "title": "Forged citation", "question": "q", "forum": "SteerCo",
+        "authority": "Sponsor", "options": OPTIONS, "chosen_option": "defer",
+        "rationale": "r", "tradeoffs": "t",
+        "cited_checkpoint": {"id": 1, "tree_size": 1, "root": "00" * 32}})
+    assert refused.status_code == 422 and "cited_checkpoint" in refused.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -11,6 +12,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
@@ -23,7 +25,7 @@ from eventsourcing.persistence import (
 from ledger.application.transcoding import DateAsISO
 from ledger.domain.base import LedgerAggregate, Provenance
 from ledger.domain.benefit import Benefit
-from ledger.domain.decision import Decision, decision_option
+from ledger.domain.decision import CitedCheckpoint, Decision, decision_option
 from ledger.domain.dependency import Dependency
 from ledger.domain.errors import InvalidInput
 from ledger.domain.program import Program
@@ -357,3 +359,71 @@ def test_every_event_round_trips_through_the_stored_form_unchanged(
     event = _record(event_class)
     mapper = _mapper()
     assert mapper.to_domain_event(mapper.to_stored_event(event)) == event
+
+
+def _as_version_1(stored: StoredEvent, field: str) -> StoredEvent:
+    """The stored event (or snapshot) as version 1 wrote it: without ``field`` and without
+    a class version (a snapshot keeps the aggregate's state, and its version, in "state")."""
+    whole = json.loads(stored.state)
+    state = whole["state"] if stored.topic.endswith(":Snapshot") else whole
+    assert state.pop("class_version") == 2
+    del state[field]
+    return StoredEvent(originator_id=stored.originator_id,
+                       originator_version=stored.originator_version, topic=stored.topic,
+                       state=json.dumps(whole).encode())
+
+
+CITED = CitedCheckpoint(3, 17, "ab" * 32)
+
+
+def _cited_decision() -> Decision:
+    return Decision.record(
+        program_id=PROGRAM_ID, title="Defer", question="Defer or slip?", forum="SteerCo",
+        authority="Sponsor", options=[decision_option("defer", "Defer it")],
+        chosen_option="defer", rationale="Go-live", tradeoffs="Scope", evidence=[],
+        affects={}, review_by=None, by=WHO, cited_checkpoint=CITED)
+
+
+def test_a_decision_event_stores_the_checkpoint_it_cites_at_version_2() -> None:
+    (recorded,) = _cited_decision().collect_events()
+    mapper = _mapper()
+    stored = mapper.to_stored_event(recorded)
+    assert b'"class_version":2' in stored.state
+    read = mapper.to_domain_event(stored)
+    assert isinstance(read, Decision.DecisionRecorded)
+    assert read.cited_checkpoint == {"id": 3, "tree_size": 17, "root": "ab" * 32}
+
+
+def test_a_version_1_decision_is_read_with_no_cited_checkpoint() -> None:
+    # Given a DecisionRecorded as version 1 stored it (no citation, no class_version)
+    (recorded,) = _cited_decision().collect_events()
+    mapper = _mapper()
+    v1 = _as_version_1(mapper.to_stored_event(recorded), "cited_checkpoint")
+    # When it is read and the decision rebuilt from it
+    event = mapper.to_domain_event(v1)
+    decision = event.mutate(None)
+    # Then it cites nothing, and all else is as recorded
+    assert isinstance(event, Decision.DecisionRecorded)
+    assert event.cited_checkpoint is None and "class_version" not in event.__dict__
+    assert isinstance(decision, Decision)
+    assert (decision.cited_checkpoint, decision.title, decision.chosen_option) == (
+        None, "Defer", "defer")
+
+
+def test_a_version_1_decision_snapshot_is_read_with_no_cited_checkpoint() -> None:
+    decision = _cited_decision()
+    decision.collect_events()
+    mapper = _mapper()
+    v1 = _as_version_1(mapper.to_stored_event(Snapshot.take(decision)), "cited_checkpoint")
+    restored = mapper.to_domain_event(v1).mutate(None)
+    assert isinstance(restored, Decision)
+    assert restored.cited_checkpoint is None
+    assert (restored.id, restored.title) == (decision.id, "Defer")
+
+
+@pytest.mark.parametrize("bad", [(0, 1, "ab" * 32), (1, -1, "ab" * 32), (1, 1, "AB" * 32),
+                                 (1, 1, "ab" * 31)])
+def test_a_citation_is_a_signed_checkpoint_id_a_size_and_a_lower_case_sha256_root(
+        bad: tuple[int, int, str]) -> None:
+    with pytest.raises(ValueError, match="not a checkpoint"):
+        CitedCheckpoint(*bad)

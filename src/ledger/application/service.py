@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from ledger.application.correlation import correlate
 from ledger.application.retry import retry_on_conflict
 from ledger.application.transcoding import DateAsISO
+from ledger.audit.checkpoints import latest_checkpoint
+from ledger.audit.signing import Checkpoint
 from ledger.domain.base import LedgerAggregate, one_moment
 from ledger.domain.benefit import Benefit
 from ledger.domain.decision import Decision
@@ -198,6 +200,14 @@ class LedgerService(Application[UUID]):
         if last and last[0].originator_version > if_match \
                 and last[0].topic.startswith(f"{get_topic(cls)}."):
             raise _not_at(kind_of(cls), aggregate_id, last[0].originator_version, if_match)
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        """The latest signed checkpoint, read in the command's own transaction: inside a
+        command, after ``appending``, no event can join the log before the command's own."""
+        recorder = self.recorder
+        assert isinstance(recorder, ChainedApplicationRecorder)
+        with recorder.datastore.transaction(commit=True) as session:
+            return latest_checkpoint(session)
 
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Self
 from uuid import UUID
@@ -18,6 +20,25 @@ from ledger.domain.errors import InvalidInput, InvariantViolated
 
 AFFECTED_KINDS = ("project", "benefit", "risk", "dependency", "resource")
 VERDICTS = frozenset({"as_expected", "better", "worse", "inconclusive"})
+ROOT_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class CitedCheckpoint:
+    """The signed checkpoint a decision cites: the log as it stood when the decision was
+    recorded (root: lower-case hex, as in the checkpoint)."""
+
+    id: int
+    tree_size: int
+    root: str
+
+    def __post_init__(self) -> None:
+        if self.id < 1 or self.tree_size < 0 or not ROOT_HEX.fullmatch(self.root):
+            raise ValueError(f"not a checkpoint: id {self.id}, size {self.tree_size}, "
+                             f"root {self.root!r}")
+
+    def to_event(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def decision_option(
@@ -43,9 +64,23 @@ def decision_option(
 
 
 class Decision(LedgerAggregate):
-    """A governance decision: what was asked, the options, the choice and what was given up."""
+    """A governance decision: what was asked, the options, the choice and what was given up.
+
+    Version 2 added ``cited_checkpoint``; snapshots of version 1 are read with none."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["cited_checkpoint"] = None
 
     class DecisionRecorded(LedgerAggregate.Created):
+        """Version 2 added ``cited_checkpoint``, the signed checkpoint current when the
+        decision was recorded (None if none had been signed); version 1 events are read
+        with None."""
+
+        class_version = 2
+
         program_id: UUID
         title: str
         question: str
@@ -58,6 +93,11 @@ class Decision(LedgerAggregate):
         evidence: list[str]
         affects: dict[str, list[UUID]]
         review_by: date | None
+        cited_checkpoint: dict[str, Any] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["cited_checkpoint"] = None
 
     class DecisionSuperseded(LedgerAggregate.Event):
         by_decision_id: UUID
@@ -92,6 +132,7 @@ class Decision(LedgerAggregate):
         evidence: list[str],
         affects: dict[str, list[UUID]],
         review_by: date | None,
+        cited_checkpoint: dict[str, Any] | None,
         effective_at: datetime,
     ) -> None:
         self.program_id = program_id
@@ -106,6 +147,7 @@ class Decision(LedgerAggregate):
         self.evidence = list(evidence)
         self.affects = {kind: list(ids) for kind, ids in affects.items()}
         self.review_by = review_by
+        self.cited_checkpoint = None if cited_checkpoint is None else dict(cited_checkpoint)
         self.taken_at = effective_at
         self.superseded_by: UUID | None = None
         self.outcome_verdicts: list[str] = []
@@ -129,7 +171,10 @@ class Decision(LedgerAggregate):
         review_by: date | None,
         by: Provenance,
         effective_at: datetime | None = None,
+        cited_checkpoint: CitedCheckpoint | None = None,
     ) -> Self:
+        """``cited_checkpoint`` is the log's latest signed checkpoint, which the caller
+        reads: the domain has no storage."""
         keys = [option["key"] for option in options]
         if not options:
             raise InvalidInput("options", "list at least one option, with the chosen one")
@@ -159,6 +204,7 @@ class Decision(LedgerAggregate):
             evidence=[str(item) for item in evidence],
             affects={kind: list(dict.fromkeys(affects.get(kind, []))) for kind in AFFECTED_KINDS},
             review_by=review_by,
+            cited_checkpoint=None if cited_checkpoint is None else cited_checkpoint.to_event(),
         )
 
     def affects_entity(self, kind: str, entity_id: UUID) -> bool:

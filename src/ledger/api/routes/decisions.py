@@ -67,12 +67,13 @@ def get_decision_review(decision_id: UUID, principal: ReaderDep,
                         services: ServicesDep) -> DecisionReviewOut:
     """The governance review, replayed from events: the program as known when the decision
     was recorded, cut at the day it was taken, and the affected entities then and now; and
-    where the decision stands in the log: the checkpoint current when it was recorded, and
-    its inclusion proof in the latest witnessed checkpoint."""
+    where the decision stands in the log: the checkpoint current when it was recorded (the
+    one its event cites), and its inclusion proof in the latest witnessed checkpoint."""
     component_program(principal, services.ledger.program_of, decision_id)
     review = services.ledger.review_decision(decision_id)
     with services.query_engine.connect() as connection:
-        citation = cite(connection, review.recorded_position)
+        citation = cite(connection, review.recorded_position,
+                        review.decision.cited_checkpoint)
     return DecisionReviewOut.of(review, citation)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -33,7 +33,13 @@ class DecisionInLog(BaseModel):
     """Where the decision's own event stands in the tamper-evident log."""
 
     checkpoint_then: CheckpointRef | None = Field(
-        description="The latest checkpoint signed at or before the decision was recorded")
+        description="The checkpoint current when the decision was recorded: the one its "
+                    "event cites (hash-chained with it), or, for a decision recorded before "
+                    "events cited one, the latest signed at or before it")
+    checkpoint_then_from: Literal["event", "audit_tables"] | None = Field(
+        description="``event``: cited by the decision's own event (null ``checkpoint_then`` "
+                    "then means the audit tables no longer hold it with that size and root); "
+                    "``audit_tables``: derived from when checkpoints were signed")
     witnessed: CheckpointRef | None = Field(
         description="The latest witness-cosigned checkpoint that includes the decision")
     witnesses: list[str] = Field(description="Who cosigned ``witnessed``")
@@ -45,6 +51,7 @@ class DecisionInLog(BaseModel):
     def of(cls, citation: Citation) -> DecisionInLog:
         proof = citation.witnessed
         return cls(checkpoint_then=_ref(citation.checkpoint_then),
+                   checkpoint_then_from=citation.then_from,
                    witnessed=None if proof is None else _ref(proof.checkpoint),
                    witnesses=citation.witnesses,
                    leaf_index=None if proof is None else proof.leaf_index,

@@ -8,7 +8,12 @@ from ledger.application.commands.decisions import (
     SupersedeDecision,
 )
 from ledger.application.handling import Context, handles
-from ledger.domain.decision import AFFECTED_KINDS, Decision, decision_option
+from ledger.domain.decision import (
+    AFFECTED_KINDS,
+    CitedCheckpoint,
+    Decision,
+    decision_option,
+)
 from ledger.domain.program import Program
 
 
@@ -22,12 +27,17 @@ def record(command: RecordDecision, program: Program, context: Context) -> Decis
     for option in command.options:
         for benefit_id in option.expected_impact.benefits:
             program.require_component("benefit", benefit_id, "options.expected_impact.benefits")
+    # The log as it stands now, read under the append lock; never from the request.
+    checkpoint = context.ledger.latest_checkpoint()
+    cited = None if checkpoint is None else CitedCheckpoint(
+        checkpoint.id, checkpoint.tree_size, checkpoint.root.hex())
     return Decision.record(
         program_id=program.id, title=command.title, question=command.question,
         forum=command.forum, authority=command.authority, options=options,
         chosen_option=command.chosen_option, rationale=command.rationale,
         tradeoffs=command.tradeoffs, evidence=command.evidence, affects=affects,
         review_by=command.review_by, by=context.by, effective_at=command.effective_at,
+        cited_checkpoint=cited,
     )
 
 
