@@ -28,15 +28,22 @@ from tests.e2e.nats import (
 )
 
 LEDGER = [sys.executable, "-c", "from ledger.cli import main; main()"]
+MAX_ROUNDS = 50  # a writer told to keep going stops after this many rounds regardless
 
 
-def write_events(url: str, commands: int, code: str, per_commit: int = 500) -> None:
+def write_events(url: str, commands: int, code: str, per_commit: int = 500,
+                 until: threading.Event | None = None) -> None:
+    """``commands`` commands in commits of ``per_commit``; with ``until``, keep going in
+    rounds of that many until it is set (a bounded number of rounds)."""
     ledger = open_ledger(Settings(database_url=url))
     try:
         program = define_program(ledger, code, projects=2, benefits=1, risks=1)
-        work = activity(ledger, program, commands, random.Random(code))
-        for start in range(0, commands, per_commit):
-            in_batches(ledger, work[start:start + per_commit])
+        for _ in range(1 if until is None else MAX_ROUNDS):
+            work = activity(ledger, program, commands, random.Random(code))
+            for start in range(0, commands, per_commit):
+                in_batches(ledger, work[start:start + per_commit])
+            if until is None or until.is_set():
+                return
     finally:
         ledger.close()
 
@@ -86,14 +93,18 @@ def test_kill_9_mid_stream_then_two_publishers_race_and_the_stream_holds_the_log
     stream = unique_stream()
     write_events(postgres_url, 10, "FIRST")
     first = publisher(postgres_url, shared_nats, stream, tmp_path)
-    # Commands keep committing, a few at a time, while the publisher runs and is killed.
-    writer = threading.Thread(target=write_events, args=(postgres_url, 600, "NATS", 10))
+    # Commands keep committing, a few at a time, while the publisher runs, is killed and is
+    # raced by two more: however slowly the publisher starts, the log is still growing.
+    killed = threading.Event()
+    writer = threading.Thread(target=write_events,
+                              args=(postgres_url, 200, "NATS", 10), kwargs={"until": killed})
     writer.start()
     wait_for_length(shared_nats, stream, 100)
     first.kill()  # SIGKILL: no chance to record what it had published
     first.wait(timeout=20)
     assert writer.is_alive(), "the log stopped growing before the kill; it proves nothing"
     racing = [publisher(postgres_url, shared_nats, stream, tmp_path) for _ in range(2)]
+    killed.set()
     writer.join()
     wait_for_length(shared_nats, stream, len(log_positions(postgres_url)))
     for process in racing:
