@@ -10,27 +10,18 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import (
-    DatetimeAsISO,
-    DecimalAsStr,
-    JSONTranscoder,
-    Mapper,
     StoredEvent,
-    UUIDAsHex,
 )
 
-from ledger.application.transcoding import DateAsISO
 from ledger.domain.benefit import Benefit, ImportedRow
 from ledger.domain.errors import InvariantViolated
 from tests.domain.given import PAT, a_benefit
+from tests.domain.stored_form import ledger_mapper
 
 ROW = ImportedRow(file_sha256="ab" * 32, row=7, file_name="finance.xlsx")
 
 
-def _mapper() -> Mapper[UUID]:
-    transcoder = JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DatetimeAsISO(), DecimalAsStr(), DateAsISO()):
-        transcoder.register(transcoding)
-    return Mapper(transcoder=transcoder)
+_mapper = ledger_mapper
 
 
 def test_an_imported_measurement_records_its_file_and_row() -> None:

@@ -14,15 +14,9 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import (
-    DatetimeAsISO,
-    DecimalAsStr,
-    JSONTranscoder,
-    Mapper,
     StoredEvent,
-    UUIDAsHex,
 )
 
-from ledger.application.transcoding import DateAsISO
 from ledger.domain.base import LedgerAggregate, Provenance
 from ledger.domain.benefit import Benefit
 from ledger.domain.decision import CitedCheckpoint, Decision, decision_option
@@ -44,6 +38,7 @@ from tests.domain.given import (
     an_in_progress_project,
     drained,
 )
+from tests.domain.stored_form import ledger_mapper
 
 WHO = Provenance(actor="auditor-7", correlation_id="req-42", causation_id="evt-99")
 GREEN = dict.fromkeys(("overall", "schedule", "cost", "scope", "resources"), "green")
@@ -280,11 +275,7 @@ def test_a_correction_and_a_registration_take_their_subjects_effective_time() ->
 
 # --- the upcaster ------------------------------------------------------------------------------
 
-def _mapper() -> Mapper[UUID]:
-    transcoder = JSONTranscoder()
-    for transcoding in (UUIDAsHex(), DatetimeAsISO(), DecimalAsStr(), DateAsISO()):
-        transcoder.register(transcoding)
-    return Mapper(transcoder=transcoder)
+_mapper = ledger_mapper
 
 
 MEASURED_TOPIC = "ledger.domain.benefit:Benefit.BenefitMeasured"
