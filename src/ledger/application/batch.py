@@ -86,9 +86,10 @@ class Batch:
                 f"batch, not {if_match}")
         return aggregate
 
-    def execute(self, command: Command, if_match: int | None = None) -> None:
+    def execute(self, command: Command, if_match: int | None = None) -> LedgerAggregate:
         """Run ``command`` after those before it: load its subject (as the batch has it),
-        check its program, hand it to its handler. Any error refuses the whole batch."""
+        check its program, hand it to its handler. Any error refuses the whole batch.
+        Returns the aggregate it made or acted on."""
         handler = handler_for(type(command))
         if command.creates and if_match is not None:
             raise InvalidInput("If-Match", "this command creates something new; there is "
@@ -120,14 +121,15 @@ class Batch:
                 touched.append(aggregate)
         self._changed += [a for a in touched if all(a is not seen for seen in self._changed)]
         self._steps.append((command, result, {a.id: a.version for a in touched}))
+        return result
 
-    def attempt(self, command: Command) -> None:
+    def attempt(self, command: Command) -> LedgerAggregate:
         """Run ``command`` as ``execute`` does; if it is refused, leave the batch as it was
         before it, so later commands run as if it had never been asked (a what-if reports
         each refusal and goes on)."""
         kept = deepcopy((self._loaded, self._changed, self._steps))
         try:
-            self.execute(command)
+            return self.execute(command)
         except Exception:
             self._loaded, self._changed, self._steps = kept
             raise
@@ -152,6 +154,11 @@ class Batch:
 
     def latest_checkpoint(self) -> Checkpoint | None:
         return self.source.latest_checkpoint()
+
+    @property
+    def aggregates(self) -> dict[UUID, LedgerAggregate]:
+        """Every aggregate the batch has read or made, as its commands left them."""
+        return dict(self._loaded)
 
     @property
     def changed(self) -> list[LedgerAggregate]:
