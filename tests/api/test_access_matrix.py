@@ -78,6 +78,11 @@ ROUTES: list[Route] = [
      lambda w: {"by_decision_id": str(w.later_decision), "reason": "r"}),
     (COMMAND, "POST", lambda w: f"/v1/decisions/{w.decision}/outcome-reviews",
      lambda w: {"verdict": "better", "summary": "s"}),
+    # A what-if writes nothing, but runs the rules for editors only: it is how they plan.
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/what-if",
+     lambda w: {"scenarios": [{"key": "more", "commands": [
+         {"type": "allocate_resource", "resource_id": str(w.resource),
+          "project_id": str(w.project), "month": "2026-05", "amount": "0.5"}]}]}),
     # The body is a file; an empty one is refused (422) once access is granted.
     (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/imports/measurements?dry_run=true",
      NO_BODY),

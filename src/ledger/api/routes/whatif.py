@@ -1,0 +1,38 @@
+"""What-if: a board's scenarios run through the real rules; nothing is ever written."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from ledger.access.authorization import may_post_commands, require_program
+from ledger.api.deps import PrincipalDep
+from ledger.api.problems import PROBLEM_RESPONSES
+from ledger.api.schemas.whatif import WhatIfIn, WhatIfOut
+from ledger.application.simulation.catalog import parse_command
+from ledger.domain.base import Provenance
+from ledger.domain.errors import InvalidInput
+from ledger.services import ServicesDep
+
+router = APIRouter(tags=["proposals"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("/programs/{program_id}/what-if", response_model=WhatIfOut)
+def what_if(program_id: UUID, body: WhatIfIn, request: Request, services: ServicesDep,
+            principal: PrincipalDep) -> WhatIfOut:
+    """Run each scenario's commands, in order, through the same rules a real write meets,
+    against the program as it stands (or stood at `position`), and report each command
+    accepted (with the events it would record) or refused (with its rule), and the program's
+    figures against doing nothing. Nothing is written and no lock is taken; for editors."""
+    may_post_commands(principal)
+    require_program(principal, program_id)
+    keys = [scenario.key for scenario in body.scenarios]
+    if len(set(keys)) != len(keys):
+        raise InvalidInput("scenarios.key", "give each scenario its own key")
+    scenarios = [(scenario.key, [parse_command(command, program_id,
+                                               f"scenarios[{i}].commands[{j}]")
+                                 for j, command in enumerate(scenario.commands)])
+                 for i, scenario in enumerate(body.scenarios)]
+    by = Provenance(actor=principal.id, correlation_id=getattr(request.state, "request_id", None))
+    return WhatIfOut.of(services.ledger.what_if(program_id, scenarios, by, body.position))
