@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from threading import Thread
 from uuid import uuid4
 
 import pytest
@@ -14,6 +15,7 @@ from ledger.application.commands.risks import AssessRisk, RaiseRisk
 from ledger.application.simulation.catalog import parse_command
 from ledger.audit.verify import verify
 from ledger.domain.errors import InvalidInput, InvalidRows
+from ledger.domain.risk import Risk
 from tests.application.builders import ALICE, ProgramBuilder
 
 
@@ -112,3 +114,45 @@ def test_scenario_commands_are_checked_as_the_routes_check_them(
                        "impact": 3, "rationale": "r"}, erp.program_id, "c[3]")
     with pytest.raises(InvalidInput, match=r"c\[4\]\.program_id"):
         parse_command({"type": "raise_risk", "program_id": str(uuid4())}, erp.program_id, "c[4]")
+
+
+def test_what_ifs_racing_real_writers_write_nothing(ledger: ProgramLedger,
+                                                    erp: ProgramBuilder) -> None:
+    project = erp.project("ERP build", "ledger")
+    risk = ledger.execute(RaiseRisk(program_id=erp.program_id, title="Key user leaves",
+                                    category="people", likelihood=3, impact=4, owner="Pat"),
+                          by=ALICE).id
+    head = ledger.head_position()
+    marker = "simulated only, never recorded"
+    recorded: list[int] = []
+    outcomes: list[str] = []
+
+    def write(worker: int) -> None:
+        for n in range(10):
+            result = ledger.execute(AssessRisk(risk_id=risk, likelihood=1 + (n + worker) % 5,
+                                               impact=2, rationale=f"writer {worker}"), by=ALICE)
+            recorded.append(result.position)
+
+    def simulate() -> None:
+        for _ in range(10):
+            result = ledger.what_if(erp.program_id, [("s", [
+                AssessRisk(risk_id=risk, likelihood=5, impact=5, rationale=marker),
+                ChangeResourceCapacity(resource_id=project, capacity_per_month=Decimal(1),
+                                       reason=marker)])], by=ALICE)
+            outcomes.extend(s.status for s in result.scenarios[0].steps)
+
+    threads = [Thread(target=write, args=(w,)) for w in range(2)] + \
+        [Thread(target=simulate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(recorded) == 20 and ledger.head_position() == head + 20
+    assert outcomes.count("accepted") == 20 and outcomes.count("refused") == 20
+    reasons = [event.rationale for event in ledger.events.get(risk)
+               if isinstance(event, Risk.RiskAssessed)]
+    assert marker not in reasons and len(reasons) == 20
+    checked = verify(ledger.recorder.datastore.engine,  # type: ignore[attr-defined]
+                     Ed25519PrivateKey.generate().public_key())
+    assert checked.ok and checked.checked == head + 20
