@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from ledger.application.execution import Executor
 from ledger.application.reports import Reports
-from ledger.application.simulation.whatif import Simulations
+from ledger.application.simulation.proposals import Proposals
 from ledger.settings import APPLICATION_NAME
 
 
-class ProgramLedger(Executor, Reports, Simulations):
+class ProgramLedger(Proposals, Reports):
     """Records every fact about programs as immutable events, and replays them."""
 
     name = APPLICATION_NAME
