@@ -32,10 +32,9 @@ def type_name(command_class: type[Command]) -> str:
 
 @cache
 def commands() -> dict[str, type[Command]]:
-    """Every command a scenario may hold, by its type name (read once the handlers are
-    registered: a handler module may itself check scenario commands)."""
-    from ledger.application import handlers  # noqa: F401 (registers every handler)
-
+    """Every command a scenario may hold, by its type name. Read on first use, once every
+    handler is registered (importing ``ledger.application`` registers them), since a handler
+    itself checks the commands of a proposal's options."""
     return {type_name(cls): cls for cls in sorted(handled_commands(), key=lambda c: c.__name__)
             if cls.subject is not None and cls not in _NOT_IN_SCENARIOS}
 
