@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from ledger.application.reviews import BenefitOutcome, Reviews, measurement_series
-from ledger.application.simulation.figures import linear_forecast
+from ledger.application.measurements import linear_forecast, measurement_series
+from ledger.application.reviews import BenefitOutcome, Reviews
 from ledger.domain.benefit import Benefit, realization
 from ledger.domain.decision import Decision
 from ledger.domain.errors import InvalidInput

@@ -5,23 +5,16 @@ what happened afterwards to everything it affected."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from ledger.application.history import History
+from ledger.application.measurements import Measurement, measurement_series
 from ledger.application.replay import ProgramAsOf
 from ledger.domain.benefit import Benefit, realization
 from ledger.domain.decision import Decision
 from ledger.domain.project import Project
 from ledger.domain.risk import Risk
-
-
-@dataclass(frozen=True)
-class Measurement:
-    measurement_id: str
-    effective_at: datetime
-    value: float
 
 
 @dataclass(frozen=True)
@@ -109,15 +102,6 @@ class Reviews(History):
             current = self.load(current.superseded_by, Decision)
             chain.append(current)
         return chain
-
-
-def measurement_series(benefit: Benefit) -> list[Measurement]:
-    """Measurements in effective-time order, corrections applied."""
-    return sorted(
-        (Measurement(key, benefit.measured_at[key], value)
-         for key, value in benefit.measurements.items()),
-        key=lambda m: (m.effective_at, m.measurement_id),
-    )
 
 
 def _realization(benefit: Benefit) -> float | None:

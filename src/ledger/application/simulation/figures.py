@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ledger.application.reviews import Measurement, measurement_series
+from ledger.application.measurements import linear_forecast, measurement_series
 from ledger.domain.base import LedgerAggregate
 from ledger.domain.benefit import Benefit, realization
 from ledger.domain.dependency import Dependency
@@ -138,27 +138,3 @@ def _summary(program: Program, figures: Figures) -> dict[str, Any]:
             "open_risk_exposure": sum(r["exposure"] for r in open_risks),
             "benefits_forecast_short_of_target":
                 sum(1 for b in forecasts if b["forecast_realization"] < 1)}
-
-
-def linear_forecast(series: list[Measurement], since: date | None,
-                    target_date: date | None) -> float | None:
-    """Least-squares line through the measurements since the baseline, read at the target
-    date. Two points at least; a forecast is a trend, not a promise."""
-    if since is None or target_date is None:
-        return None
-    points = [(_days(m.effective_at.date(), since), m.value)
-              for m in series if m.effective_at.date() >= since]
-    if len(points) < 2:
-        return None
-    n = len(points)
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    if spread == 0:
-        return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
-    return mean_y + slope * (_days(target_date, since) - mean_x)
-
-
-def _days(day: date, since: date) -> float:
-    return float((day - since).days)
