@@ -4,11 +4,13 @@ forecast and drift, and "watermelon" projects (green outside, red inside)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from ledger.application.measurements import linear_forecast, measurement_series
 from ledger.application.reviews import BenefitOutcome, Reviews
+from ledger.application.simulation.figures import program_figures
 from ledger.domain.benefit import Benefit, realization
 from ledger.domain.decision import Decision
 from ledger.domain.errors import InvalidInput
@@ -48,6 +50,7 @@ class BenefitRealization:
 class DecisionOutcome:
     decision: Decision
     benefits: list[BenefitOutcome]
+    prediction_error: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,13 @@ class Reports(Reviews):
                             if isinstance(d, Decision)), key=lambda d: d.taken_at)
         chosen = [d for d in decisions if (start is None or d.taken_at >= start)
                   and (end is None or d.taken_at <= end)]
-        return [DecisionOutcome(d, self.review_decision(d.id).benefits) for d in chosen]
+        now = program_figures(state.program, state.all_components(), datetime.now(UTC).date())
+        outcomes = []
+        for decision in chosen:
+            review = self.review_decision(decision.id, now)
+            outcomes.append(DecisionOutcome(decision, review.benefits, None if review.prediction
+                                            is None else review.prediction.error))
+        return outcomes
 
     def benefits_realization(self, program_id: UUID) -> list[BenefitRealization]:
         state = self.program_as_of(program_id)

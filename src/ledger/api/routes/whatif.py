@@ -7,11 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from ledger.access.authorization import may_post_commands, require_program
-from ledger.api.deps import PrincipalDep
+from ledger.api.deps import PrincipalDep, provenance
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.whatif import WhatIfIn, WhatIfOut
 from ledger.application.simulation.catalog import parse_command
-from ledger.domain.base import Provenance
 from ledger.domain.errors import InvalidInput
 from ledger.services import ServicesDep
 
@@ -34,5 +33,5 @@ def what_if(program_id: UUID, body: WhatIfIn, request: Request, services: Servic
                                                f"scenarios[{i}].commands[{j}]")
                                  for j, command in enumerate(scenario.commands)])
                  for i, scenario in enumerate(body.scenarios)]
-    by = Provenance(actor=principal.id, correlation_id=getattr(request.state, "request_id", None))
+    by = provenance(request, principal)
     return WhatIfOut.of(services.ledger.what_if(program_id, scenarios, by, body.position))
