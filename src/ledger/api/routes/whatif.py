@@ -10,8 +10,6 @@ from ledger.access.authorization import may_post_commands, require_program
 from ledger.api.deps import PrincipalDep, provenance
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.whatif import WhatIfIn, WhatIfOut
-from ledger.application.simulation.catalog import parse_command
-from ledger.domain.errors import InvalidInput
 from ledger.services import ServicesDep
 
 router = APIRouter(tags=["proposals"], responses=PROBLEM_RESPONSES)
@@ -26,12 +24,6 @@ def what_if(program_id: UUID, body: WhatIfIn, request: Request, services: Servic
     figures against doing nothing. Nothing is written and no lock is taken; for editors."""
     may_post_commands(principal)
     require_program(principal, program_id)
-    keys = [scenario.key for scenario in body.scenarios]
-    if len(set(keys)) != len(keys):
-        raise InvalidInput("scenarios.key", "give each scenario its own key")
-    scenarios = [(scenario.key, [parse_command(command, program_id,
-                                               f"scenarios[{i}].commands[{j}]")
-                                 for j, command in enumerate(scenario.commands)])
-                 for i, scenario in enumerate(body.scenarios)]
+    scenarios = body.commands(program_id)
     by = provenance(request, principal)
     return WhatIfOut.of(services.ledger.what_if(program_id, scenarios, by, body.position))

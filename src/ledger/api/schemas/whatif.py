@@ -9,9 +9,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger.application.commands.base import PROJECT_ID
+from ledger.application.commands.base import PROJECT_ID, Command
 from ledger.application.commands.fields import Code
+from ledger.application.simulation.catalog import parse_command
 from ledger.application.simulation.whatif import ScenarioOutcome, WhatIf
+from ledger.domain.errors import InvalidInput
 
 MAX_SCENARIOS = 10
 MAX_COMMANDS = 50
@@ -49,6 +51,17 @@ class WhatIfIn(BaseModel):
         "Simulate against the program as it stood at this position (the end of the command "
         "that recorded it); the head if left out."))] = None
     scenarios: Annotated[list[ScenarioIn], Field(min_length=1, max_length=MAX_SCENARIOS)]
+
+    def commands(self, program_id: UUID) -> list[tuple[str, list[Command]]]:
+        """Each scenario's key and its commands as values, checked as their routes check
+        them; a refusal names the command by its place (``scenarios[1].commands[0].amount``)."""
+        keys = [scenario.key for scenario in self.scenarios]
+        if len(set(keys)) != len(keys):
+            raise InvalidInput("scenarios.key", "give each scenario its own key")
+        return [(scenario.key, [parse_command(command, program_id,
+                                              f"scenarios[{i}].commands[{j}]")
+                                for j, command in enumerate(scenario.commands)])
+                for i, scenario in enumerate(self.scenarios)]
 
 
 class StepOut(BaseModel):

@@ -81,6 +81,7 @@ class Decide(Command):
     rationale: Text
     tradeoffs: Text
     evidence: Evidence = []
+    effective_at: EffectiveAt = None
     if_position: Annotated[int | None, Field(ge=1, description=(
         "The position the comparison was read at: refused with 412 if the program has moved "
         "since. Without it, the option is simulated again now and refused with 409 if a rule "

@@ -76,9 +76,10 @@ def parse_command(given: Any, program_id: UUID, where: str,
 
 def stored_form(command: Command) -> dict[str, Any]:
     """The command as a proposal's option keeps it: what ``parse_command`` reads back, without
-    what deciding supplies (the program, the decision it cites, ids it mints)."""
+    what deciding supplies (the program, the decision it cites, ids it mints unless the
+    proposer chose them)."""
     command_class = type(command)
-    left_out = set(command_class.reports)
+    left_out = set(command_class.reports) - command.model_fields_set
     if issubclass(command_class, ToProgram):
         left_out.add("program_id")
     if cites_decision(command_class):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID, uuid5
 
 from sqlalchemy import func, select
 
@@ -41,7 +41,8 @@ class Proposals(Executor, Simulations):
         """Every option simulated against the program as it stands, side by side."""
         proposal = self.load(proposal_id, Proposal)
         return self.what_if(proposal.program_id, [
-            (option["key"], _as_decided(proposal, option["key"], uuid4(), Decide(
+            (option["key"], _as_decided(proposal, option["key"],
+                                        decision_of(proposal.id, option["key"]), Decide(
                 chosen_option=option["key"], rationale="compared", tradeoffs="compared")))
             for option in proposal.options], by)
 
@@ -69,7 +70,7 @@ class Proposals(Executor, Simulations):
                     f"the program has moved since position {decide.if_position} (its latest "
                     f"event is at {moved_to}); compare the options again, or decide without "
                     "if_position to have the option simulated anew")
-        decision_id = uuid4()
+        decision_id = decision_of(proposal.id, decide.chosen_option)
         commands = _as_decided(proposal, decide.chosen_option, decision_id, decide)
         simulated = self.what_if(proposal.program_id, [(decide.chosen_option, commands)], by)
         (outcome,) = simulated.scenarios
@@ -85,6 +86,13 @@ class Proposals(Executor, Simulations):
 
         _, results = self.execute_together(proposal.program_id, by, plan)
         return Decided(decision_id, max(r.position for r in results), prediction, results)
+
+
+def decision_of(proposal_id: UUID, key: str) -> UUID:
+    """The id of the decision a proposal becomes when ``key`` is chosen: known before it is
+    recorded, so the option's commands can cite it, and the same every time (a proposal is
+    decided once, so it is never reused)."""
+    return uuid5(proposal_id, f"decision/{key}")
 
 
 def _as_decided(proposal: Proposal, key: str, decision_id: UUID,
@@ -107,6 +115,7 @@ def _as_decided(proposal: Proposal, key: str, decision_id: UUID,
         forum=proposal.forum, authority=proposal.authority, options=options,
         chosen_option=key, rationale=decide.rationale, tradeoffs=decide.tradeoffs,
         evidence=decide.evidence, review_by=proposal.review_by,
+        effective_at=decide.effective_at,
         affects={f"{kind}_ids": ids for kind, ids in affects.items()},
         new_decision_id=decision_id, prediction={})
     return [decision, *steps]
