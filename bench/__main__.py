@@ -27,6 +27,7 @@ from bench import (
     report,
     scenarios,
     sqlite_baselines,
+    whatif,
 )
 from bench.databases import throwaway
 from bench.logcache import log_copy
@@ -86,6 +87,7 @@ def log_suite(backend: str, sizes: dict, figures: dict[str, Figure],
             try:
                 program = log.programs[0]
                 out.append(scenarios.p5_program_as_of(ledger, program, sizes["repeats"], prefix))
+                out.append(whatif.p8_what_if(ledger, program, sizes["repeats"], out[-1], prefix))
                 out.append(scenarios.p5_aggregate_as_of(ledger, program, sizes["long_stream"],
                                                         sizes["repeats"], prefix))
                 if postgres:
