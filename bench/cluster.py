@@ -81,8 +81,8 @@ class Cluster:
             admin.autocommit = True
             admin.cursor().execute(f"CREATE DATABASE {DATABASE}")
         self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary_port),
-                  "-U", "postgres", "-D", str(self.standby_dir), "-R", "-X", "stream", "--checkpoint=fast",
-                  "--no-sync")
+                  "-U", "postgres", "-D", str(self.standby_dir), "-R", "-X", "stream",
+                  "--checkpoint=fast", "--no-sync")
         self._configure(self.standby_dir, self.standby_port)
         self.start_standby()
         return self
