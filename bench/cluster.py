@@ -48,6 +48,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _one(cursor: psycopg2.extensions.cursor) -> object:
+    row = cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
 class Cluster:
     """A primary and a hot standby; ``close`` stops both and removes every file."""
 
@@ -99,18 +105,18 @@ class Cluster:
         with contextlib.closing(self._connect(self.primary_port)) as primary:
             cursor = primary.cursor()
             cursor.execute("SELECT pg_current_wal_lsn()")
-            written = cursor.fetchone()[0]
+            written = _one(cursor)
         with contextlib.closing(self._connect(self.standby_port)) as standby:
             cursor = standby.cursor()
             cursor.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s) >= 0",
                            (written,))
-            return bool(cursor.fetchone()[0])
+            return bool(_one(cursor))
 
     def is_in_recovery(self, port: int) -> bool:
         with contextlib.closing(self._connect(port)) as connection:
             cursor = connection.cursor()
             cursor.execute("SELECT pg_is_in_recovery()")
-            return bool(cursor.fetchone()[0])
+            return bool(_one(cursor))
 
     def close(self) -> None:
         """Stop what this cluster started (immediate: the files go next) and delete it all."""
