@@ -37,15 +37,17 @@ class StandbyState:
     reachable: bool
     position: int  # the standby's read models include this position
     lag_seconds: float | None  # None: never seen caught up with the primary
-    checked_at: float  # time.monotonic() of the check
+    checked_at: float  # the monitor's clock (time.monotonic) at the check
 
 
 class StandbyMonitor:
     """Checks the standby every ``interval`` seconds against the primary, on a thread."""
 
     def __init__(self, standby: Engine, primary: Engine, *, max_lag: float,
-                 interval: float | None = None) -> None:
+                 interval: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.standby, self.primary, self.max_lag = standby, primary, max_lag
+        self.clock = clock
         self.interval = interval if interval is not None else min(0.5, max_lag / 4)
         self._samples: deque[tuple[float, int]] = deque(maxlen=SAMPLES_KEPT)
         self._caught_up_at: float | None = None
@@ -70,13 +72,13 @@ class StandbyMonitor:
     def usable(self) -> bool:
         """Reachable at the last check, that check recent, and no further behind than the
         bound. A check stuck on a vanished host ages out instead of vouching for it."""
-        state, now = self._state, time.monotonic()
+        state, now = self._state, self.clock()
         return (state.reachable and state.lag_seconds is not None
                 and state.lag_seconds + (now - state.checked_at) <= self.max_lag
                 and now - state.checked_at <= max(3 * self.interval, 1.0))
 
     def check(self) -> StandbyState:
-        now = time.monotonic()
+        now = self.clock()
         try:
             primary_position = current_position(self.primary)
             self._samples.append((now, primary_position))
