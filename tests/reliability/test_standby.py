@@ -146,6 +146,10 @@ def test_a_hot_standby_answers_reads_as_the_primary_would_degrades_to_it_and_cat
              bounded(30))
         history = reader.get(f"/v1/aggregates/{program.projects[1]}/history")
         assert history.status_code == 200 and history.headers[READ_FROM] == "primary"
+        down_as_of = reader.get(f"/v1/programs/{program.id}/as-of",
+                                params={"position": position})
+        assert down_as_of.headers[READ_FROM] == "primary"
+        assert down_as_of.json() == as_of["primary"].json()
 
         # It comes back while the writes go on, and catches up by itself.
         cluster.start_standby()
@@ -179,17 +183,30 @@ def test_a_hot_standby_answers_reads_as_the_primary_would_degrades_to_it_and_cat
         assert exported["standby"].headers[READ_FROM] == "standby"
         assert exported["standby"].status_code == 200
         assert exported["standby"].content == exported["primary"].content
+        files = {name: deployment.data_dir / f"export-{name}.jsonl"
+                 for name in ("standby", "primary")}
+        cli(deployment, "export", "--out", str(files["standby"]),
+            "--read-url", cluster.standby_url)
+        cli(deployment, "export", "--out", str(files["primary"]), "--read-url", "")
+        assert files["standby"].read_bytes() == files["primary"].read_bytes() \
+            == exported["primary"].content
 
 
 def cli_verify(deployment: Deployment, *options: str) -> dict[str, Any]:
-    """`ledger audit verify --json` with the primary as LEDGER_DATABASE_URL."""
+    """`ledger audit verify --json`, its last line."""
+    output = cli(deployment, "verify", "--json", *options)
+    return dict(json.loads(output.strip().splitlines()[-1]))
+
+
+def cli(deployment: Deployment, command: str, *options: str) -> str:
+    """`ledger audit COMMAND` with the primary as LEDGER_DATABASE_URL; its stdout."""
     done = subprocess.run(
-        [sys.executable, "-c", "from ledger.cli import main; main()", "audit", "verify",
-         "--json", *options],
+        [sys.executable, "-c", "from ledger.cli import main; main()", "audit", command,
+         *options],
         env={**os.environ, "LEDGER_DATABASE_URL": deployment.cluster.primary_url,
              "LEDGER_DATA_DIR": str(deployment.data_dir)},
         capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return done.stdout
 
 
