@@ -93,11 +93,18 @@ def verify(bind: Engine | Connection, public_key: Ed25519PublicKey, *,
 @contextmanager
 def _batches(db: Connection, size: int, batch_size: int) -> Iterator[Iterator[Batch]]:
     """Read ahead on a second connection, except from an in-memory SQLite database, which a
-    second connection would not see, or within one snapshot, which it would not share."""
+    second connection would not see. Within one snapshot (a standby's verification), the
+    second connection imports it on PostgreSQL; elsewhere the caller's connection reads."""
     url = db.engine.url
-    if (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")) \
-            or in_one_snapshot(db):
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         yield batches_in_line(db, size, batch_size)
+    elif in_one_snapshot(db):
+        if db.dialect.name != "postgresql":
+            yield batches_in_line(db, size, batch_size)
+            return
+        snapshot = str(db.exec_driver_sql("SELECT pg_export_snapshot()").scalar())
+        with batches_ahead(db.engine, size, batch_size, snapshot) as batches:
+            yield batches
     else:
         with batches_ahead(db.engine, size, batch_size) as batches:
             yield batches
