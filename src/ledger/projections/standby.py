@@ -70,12 +70,11 @@ class StandbyMonitor:
         return self._state
 
     def usable(self) -> bool:
-        """Reachable at the last check, that check recent, and no further behind than the
-        bound. A check stuck on a vanished host ages out instead of vouching for it."""
+        """Reachable at the last check and, counting the time since, no further behind than
+        the bound: a check stuck on a vanished host ages out instead of vouching for it."""
         state, now = self._state, self.clock()
         return (state.reachable and state.lag_seconds is not None
-                and state.lag_seconds + (now - state.checked_at) <= self.max_lag
-                and now - state.checked_at <= max(3 * self.interval, 1.0))
+                and state.lag_seconds + (now - state.checked_at) <= self.max_lag)
 
     def check(self) -> StandbyState:
         now = self.clock()
