@@ -106,6 +106,8 @@ def read_your_write(writers: httpx.Client, reader: httpx.Client, project: str,
     else:  # the one documented failure: the database answering could not be reached
         assert response.status_code == 503, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["title"] in {"Service unavailable", "Not caught up"}
+        assert "Retry-After" in response.headers
     return response
 
 
