@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Response
+from fastapi import Depends, HTTPException, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection, Engine
 
@@ -28,6 +28,7 @@ from ledger.access.authorization import (
 from ledger.access.tokens import Principal
 from ledger.api.problems import NotCaughtUp
 from ledger.application import ProgramLedger
+from ledger.domain.base import Provenance
 from ledger.domain.errors import InvalidInput, PreconditionFailed
 from ledger.projections.pages import MAX_POSITION
 from ledger.projections.tracking import current_position
@@ -57,6 +58,12 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def provenance(request: Request, principal: Principal) -> Provenance:
+    """Who records: the token's principal, never the body; and the request, for tracing."""
+    return Provenance(actor=principal.id,
+                      correlation_id=getattr(request.state, "request_id", None))
 
 
 def reader(principal: PrincipalDep) -> Principal:
