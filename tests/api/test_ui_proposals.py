@@ -142,3 +142,10 @@ def test_the_review_of_a_decided_proposal_shows_predicted_against_actual(
     assert f'href="/ui/proposals/{proposal}"' in signed_in(api, "editor").get(url).text
     direct = signed_in(api, "viewer").get(f"/ui/decisions/{world.decision}")
     assert direct.status_code == 200 and "Predicted against actual" not in direct.text
+
+
+def test_an_id_that_is_no_proposal_is_a_404_page(api: Api, world: World) -> None:
+    response = signed_in(api, "admin").get(f"/ui/proposals/{world.decision}")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "no proposal with id" in response.text

@@ -22,7 +22,7 @@ MAX_CHARTS_PER_PAGE = 8
 # Longer labels are cut (the tables beside the charts give names in full).
 MAX_LABEL = 80
 # An option comparison draws this many panels side by side before starting a new row.
-PANELS_PER_ROW = 3
+PANELS_PER_ROW = 4
 
 STYLE: dict[Any, Any] = {
     # Keep text as text in the SVG: screen readers, search and tests can read the labels.
@@ -150,23 +150,28 @@ def option_loads(name: str, unit: str, months: list[str], panels: list[LoadPanel
     per option on one scale, so the options compare at a glance."""
     columns = min(len(panels), PANELS_PER_ROW)
     rows = -(-len(panels) // columns)
-    figure, grid = plt.subplots(rows, columns, figsize=(10, 0.6 + 2.6 * rows), sharey=True,
+    figure, grid = plt.subplots(rows, columns, figsize=(10, 0.9 + 2.5 * rows), sharey=True,
                                 squeeze=False)
-    top = max([1.0, *(v for p in panels for v in (*p.allocated, *p.capacity))]) * 1.3
+    top = max([1.0, *(v for p in panels for v in (*p.allocated, *p.capacity))]) * 1.2
+    marks: dict[str, Any] = {}
     for index, axes in enumerate(grid.flat):
         if index >= len(panels):
             axes.set_visible(False)
             continue
-        _draw_load(axes, panels[index], months, annotate=len(months) <= 4)
+        _draw_load(axes, panels[index], months, annotate=False)
         axes.set_ylim(0, top)
         axes.set_title(label(panels[index].title), fontsize=9, loc="left")
         if index % columns == 0:
             axes.set_ylabel(label(unit) + " per month")
-        if len(months) > 4:
+        if len(months) > 3:
             axes.tick_params(axis="x", labelrotation=90, labelsize=7)
+        handles, names = axes.get_legend_handles_labels()
+        marks.update(zip(names, handles, strict=True))
     figure.suptitle(f"{label(name)}: monthly load against capacity, per option",
                     fontsize=11, x=0.01, ha="left")
-    _legend(grid.flat[0], ncol=2)
+    # One legend for every panel, with each kind of mark any panel carries.
+    figure.legend(marks.values(), marks.keys(), fontsize=7, loc="upper right", ncol=4,
+                  frameon=False)
     figure.tight_layout()
     return _svg(figure)
 
