@@ -22,7 +22,7 @@ def _by_name(items: list[dict[str, Any]], field: str, value: str) -> dict[str, A
     return next(item for item in items if item[field] == value)
 
 
-def _propose(server: Server) -> dict[str, Any]:
+def _propose(server: Server, title: str = TITLE) -> dict[str, Any]:
     """Three ways to staff phase 2: contract two specialists, stretch the team over its
     capacity, or free specialists by deferring training, which was delivered in June, so
     that option's scope change is refused."""
@@ -45,7 +45,7 @@ def _propose(server: Server) -> dict[str, Any]:
 
         phase_2 = [allocate("2027-01", "5"), allocate("2027-02", "7"), allocate("2027-03", "6")]
         response = api.post(f"{base}/proposals", json={
-            "title": TITLE, "forum": "Steering committee", "authority": "Maria Keller, CFO",
+            "title": title, "forum": "Steering committee", "authority": "Maria Keller, CFO",
             "question": "How do we staff extended warehouse management from January to "
                         "March 2027?",
             "options": [
@@ -68,7 +68,8 @@ def _propose(server: Server) -> dict[str, Any]:
                      {"type": "change_project_scope", "project_id": change,
                       "defer": ["training"], "rationale": "Trainers move to phase 2"}]}]})
         assert response.status_code == 201, response.text
-        return {"id": response.json()["id"], "risk": risk}
+        return {"id": response.json()["id"], "risk": risk, "resource": resource,
+                "program": program["id"]}
 
 
 def test_the_options_side_by_side_with_a_refusal_in_red_and_the_load_chart(
@@ -113,3 +114,38 @@ def test_the_options_side_by_side_with_a_refusal_in_red_and_the_load_chart(
     expect(chart).to_contain_text("Option stretch")
     expect(chart).to_contain_text("FTE per month")
     _shot(page, "proposal-comparison")
+
+
+def test_the_review_of_the_decided_proposal_shows_predicted_against_actual(
+        browser: Browser, demo_server: Server) -> None:
+    title = "Staff phase 2, decided"
+    proposed = _propose(demo_server, title)
+    resource = proposed["resource"]["id"]
+    with demo_server.client() as api:
+        decided = api.post(f"/v1/proposals/{proposed['id']}/decide", json={
+            "chosen_option": "contract", "rationale": "Warehouse live in April",
+            "tradeoffs": "EUR 96k"})
+        assert decided.status_code == 201, decided.text
+        decision = decided.json()["decision_id"]
+        # February then needs one specialist more than predicted.
+        erp = next(p for p in api.get(f"/v1/programs/{proposed['program']}/projects").json()[
+            "items"] if p["name"] == "ERP implementation")
+        more = api.post(f"/v1/resources/{resource}/allocations", json={
+            "project_id": erp["id"], "month": "2027-02", "amount": "1"})
+        assert more.status_code == 201, more.text
+    page = _signed_in(browser, demo_server)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.get_by_role("link", name="ERP-TRANSFORM").click()
+    page.get_by_role("link", name=title).click()
+    expect(page).to_have_url(f"{demo_server.url}/ui/decisions/{decision}")
+    expect(page.get_by_role("heading", name="Predicted against actual")).to_be_visible()
+    predicted = page.get_by_role("table", name="Each predicted figure", exact=False)
+    february = predicted.get_by_role("row", name=re.compile("SAP specialists: 2027-02 allocated"))
+    # Before the decision February had no allocation, so no figure: a dash.
+    expect(february.locator("td")).to_have_text(
+        ["—", "7 FTE", "8 FTE", "+1 FTE", "not as predicted"])
+    assert february.locator(".failed").evaluate("e => getComputedStyle(e).color") == RED_INK
+    capacity = predicted.get_by_role("row", name=re.compile("SAP specialists: 2026-01 capacity"))
+    expect(capacity.locator("td")).to_have_text(["6 FTE", "8 FTE", "8 FTE", "0 FTE", "held"])
+    expect(page.locator("#prediction-error")).to_contain_text("1 not as predicted now")
+    _shot(page, "decision-prediction")
