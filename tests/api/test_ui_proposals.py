@@ -66,7 +66,7 @@ def test_the_options_side_by_side_with_refusals_changes_and_load(api: Api,
     rows = _rows(page, "compare")  # cells: as it stands, hire, stretch, defer
     assert rows["SAP specialists: 2026-02 allocated"] == [
         "1.5 FTE", "+1.5 FTE to 3 FTE", "+1.5 FTE to 3 FTE", "no change"]
-    assert rows["SAP specialists: 2026-02 capacity"] == [
+    assert rows["SAP specialists: capacity"] == [
         "2 FTE", "+1 FTE to 3 FTE", "no change", "no change"]
     assert rows["SAP specialists: 2026-02 over capacity"][2] == "+1 FTE to 1 FTE"
     assert rows["SAP specialists: 2026-02 governed"][2] == "yes"
@@ -127,7 +127,7 @@ def test_the_review_of_a_decided_proposal_shows_predicted_against_actual(
     rows = _rows(page, "predicted")  # cells: before, predicted, now, miss, held
     assert rows["SAP specialists: 2026-02 allocated (resource load)"] == [
         "1.5 FTE", "3 FTE", "1.5 FTE", "−1.5 FTE", "not as predicted"]
-    assert rows["SAP specialists: 2026-02 capacity (resource load)"] == [
+    assert rows["SAP specialists: capacity (resource load)"] == [
         "2 FTE", "3 FTE", "3 FTE", "0 FTE", "held"]
     assert rows["Data quality: exposure (risks)"] == [
         "12 exposure", "4 exposure", "4 exposure", "0 exposure", "held"]

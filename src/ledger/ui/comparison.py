@@ -4,12 +4,12 @@ the others, and each moved resource's load per option as a chart."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from ledger.application import ProgramLedger
-from ledger.application.simulation.differences import delta, figure_at
+from ledger.application.simulation.differences import figure_at
 from ledger.application.simulation.figures import SECTIONS, Figures
 from ledger.application.simulation.whatif import ScenarioOutcome, Step, WhatIf
 from ledger.domain.program import Program
@@ -132,10 +132,7 @@ def _sections(baseline: Figures, outcomes: list[ScenarioOutcome]
         units.update(own_units(outcome.figures))
     lines: dict[tuple[str, str, tuple[str, ...]], list[dict[str, Any] | None]] = {}
     for index, outcome in enumerate(outcomes):
-        for given in outcome.differences:
-            line = _month_filled(given, baseline, outcome.figures)
-            if line is None:
-                continue
+        for line in outcome.differences:
             row = lines.setdefault((line["section"], line["id"], tuple(line["path"])),
                                    [None] * len(outcomes))
             row[index] = line
@@ -144,8 +141,7 @@ def _sections(baseline: Figures, outcomes: list[ScenarioOutcome]
         keys = sorted((k for k in lines if k[0] == section),
                       key=lambda k: (_name(section, k[1], baseline, outcomes), k[1],
                                      *_figure_order(k[2])))
-        rows = _one_capacity_row([(key, _row(key, lines[key], baseline, outcomes, units))
-                                  for key in keys])
+        rows = [_row(key, lines[key], baseline, outcomes, units) for key in keys]
         if rows:
             sections.append((SECTION_TITLES[section], rows))
     return sections
@@ -158,29 +154,6 @@ def _figure_order(path: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
     return -1, path
 
 
-def _one_capacity_row(rows: list[tuple[tuple[str, str, tuple[str, ...]], FigureRow]]
-                      ) -> list[FigureRow]:
-    """A resource has one capacity for every month: the same change in each month it has
-    is one row, not one per month."""
-    kept: list[FigureRow] = []
-    same: dict[Any, tuple[int, list[str]]] = {}
-    for (section, entity_id, path), row in rows:
-        if section != "resources" or path[-1:] != ("capacity",):
-            kept.append(row)
-            continue
-        signature = (entity_id, row.baseline, tuple(row.cells))
-        if signature in same:
-            same[signature][1].append(path[1])
-            continue
-        same[signature] = (len(kept), [path[1]])
-        kept.append(row)
-    for index, months in same.values():
-        if len(months) > 1:
-            kept[index] = replace(kept[index],
-                                  figure=f"capacity per month ({months[0]} to {months[-1]})")
-    return kept
-
-
 def _row(key: tuple[str, str, tuple[str, ...]], lines: list[dict[str, Any] | None],
          baseline: Figures, outcomes: list[ScenarioOutcome],
          units: dict[tuple[str, str], str]) -> FigureRow:
@@ -190,36 +163,12 @@ def _row(key: tuple[str, str, tuple[str, ...]], lines: list[dict[str, Any] | Non
         (o.figures.get(section, {}).get(entity_id) for o in outcomes
          if entity_id in o.figures.get(section, {})), None)
     if path:
-        before = value_text(_figure(baseline, section, entity_id, list(path)), unit)
+        before = value_text(figure_at(baseline, section, entity_id, list(path)), unit)
     else:
         before = presence_text(entity_id in baseline.get(section, {}))
     return FigureRow(_name(section, entity_id, baseline, outcomes),
                      figure_label(section, list(path), entity), before,
                      [_cell(line, unit, before) for line in lines])
-
-
-def _month_filled(line: dict[str, Any], baseline: Figures,
-                  after: Figures) -> dict[str, Any] | None:
-    """The line with a month the resource has no allocation in read as nothing allocated
-    against its capacity (the figures list only months with allocations), so a new month
-    of an unchanged capacity is no change; None if nothing then moves."""
-    if line["section"] != "resources" or line["path"][:1] != ["months"]:
-        return line
-    before = _figure(baseline, "resources", line["id"], line["path"])
-    now = _figure(after, "resources", line["id"], line["path"])
-    if before == now:
-        return None
-    return {**line, "before": before, "after": now, "delta": delta(before, now)}
-
-
-def _figure(figures: Figures, section: str, entity_id: str, path: list[str]) -> Any:
-    value = figure_at(figures, section, entity_id, path)
-    if value is not None or section != "resources" or path[:1] != ["months"]:
-        return value
-    months = (figures.get(section, {}).get(entity_id) or {}).get("months") or {}
-    capacity = next((m["capacity"] for m in months.values()), None)
-    return {"allocated": 0.0, "over": 0.0, "governed": False,
-            "capacity": capacity}.get(path[-1])
 
 
 def _cell(line: dict[str, Any] | None, unit: str, before: str) -> Cell:
