@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import signal
 import sys
 import tempfile
@@ -33,7 +34,7 @@ from bench import (
 from bench.databases import throwaway
 from bench.logcache import log_copy
 from bench.measure import Figure, paired_latencies
-from bench.workload import BenchProgram, define_program
+from bench.workload import BenchProgram, activity, define_program, in_batches
 from ledger.application import ProgramLedger
 from ledger.bootstrap import open_ledger, open_migrated_engine
 from ledger.settings import Settings
@@ -137,6 +138,24 @@ def write_path_l1(sizes: dict, figures: dict[str, Figure]) -> list[Figure]:
             ledger.close()
 
 
+def what_if_figures(sizes: dict, figures: dict[str, Figure]) -> list[Figure]:
+    """P5a and P8 on a program of 10,000 events (written for the purpose), for `--what-if`;
+    the full run measures them on its cached log's program instead."""
+    events = 10_000 if sizes is SIZES["full"] else 2_000
+    with throwaway() as database, progress.phase(f"P5a beside P8 on a program of "
+                                                 f"{events:,} events"):
+        settings = Settings(database_url=database.url)
+        open_migrated_engine(settings).dispose()
+        ledger = open_ledger(settings)
+        try:
+            program = define_program(ledger, "WHAT-IF")
+            in_batches(ledger, activity(ledger, program, events, random.Random(8)))
+            p5a = scenarios.p5_program_as_of(ledger, program, sizes["repeats"])
+            return [p5a, whatif.p8_what_if(ledger, program, sizes["repeats"], p5a)]
+        finally:
+            ledger.close()
+
+
 def events_table_read(backend: str, url: str) -> Figure:
     """The baseline P4 and P6 are held to: the same rows, read raw (B3e, or B3se)."""
     if backend == "postgresql":
@@ -145,7 +164,8 @@ def events_table_read(backend: str, url: str) -> Figure:
     return sqlite_baselines.b3se_events_table_read(Path(url.removeprefix("sqlite:///")))
 
 
-def run(size: str, fresh: bool, write_path_only: bool = False) -> list[Figure]:
+def run(size: str, fresh: bool, write_path_only: bool = False,
+        what_if_only: bool = False) -> list[Figure]:
     sizes = SIZES[size]
     figures: dict[str, Figure] = {}
     phases: list[tuple[str, Callable[[], list[Figure]]]] = [
@@ -154,6 +174,8 @@ def run(size: str, fresh: bool, write_path_only: bool = False) -> list[Figure]:
     ]
     if write_path_only:
         phases.append(("L1 beside B5", lambda: write_path_l1(sizes, figures)))
+    elif what_if_only:
+        phases.append(("P5a beside P8", lambda: what_if_figures(sizes, figures)))
     else:
         phases[1:1] = [("SQLite baselines", lambda: sqlite_baseline_figures(sizes, figures))]
         phases += [
@@ -181,6 +203,9 @@ def main() -> None:
     parser.add_argument("--standby", action="store_true",
                         help="only the hot-standby read figures S1 and S2 (issue 20), on a "
                              "throwaway primary and standby")
+    parser.add_argument("--what-if", action="store_true",
+                        help="only what-if's figures (issue 16): P8 beside P5a on a program "
+                             "of 10,000 events, and P2 beside P2.whatif over HTTP")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     arguments = parser.parse_args()
     # A terminated run still leaves through every `finally`, so its databases are dropped.
@@ -193,8 +218,12 @@ def main() -> None:
         print(f"\nstandby reads ({size} sizes): {time.perf_counter() - started:.0f} s wall",
               file=sys.stderr)
         return
-    figures = run(size, arguments.fresh_logs, arguments.write_path)
+    figures = run(size, arguments.fresh_logs, arguments.write_path, arguments.what_if)
     seconds = time.perf_counter() - started
+    if arguments.what_if:
+        print(report.markdown([f for f in figures if f.id in report.WHAT_IF]))
+        print(f"\nwhat-if ({size} sizes): {seconds:.0f} s wall", file=sys.stderr)
+        return
     if arguments.write_path:
         print(report.write_path(figures))
         print(f"\nwrite path ({size} sizes): {seconds:.0f} s wall", file=sys.stderr)

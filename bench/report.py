@@ -20,6 +20,10 @@ EXPECTED = (["B1", "B2", "B3", "B3e", "B4", "B5", "P1", "H0", "P1.api", "P2", "P
             + [f"P7.{f}" for f in _LOG_FIGURES])
 
 
+# What `python -m bench --what-if` prints (issue 16).
+WHAT_IF = ("B1", "P2", "P2.whatif", "P5a", "P8")
+
+
 def missing(figures: list[Figure]) -> list[str]:
     """Expected figure ids that are absent, or whose value is not a finite number."""
     finite = {f.id for f in figures if math.isfinite(f.value)}
