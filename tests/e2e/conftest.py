@@ -19,6 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ledger.bootstrap import die_with_parent
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -48,7 +50,8 @@ def start_server(database_url: str, data_dir: Path, *options: str, **env: str) -
          "--port", str(port), *options],
         env={**os.environ, "LEDGER_DATABASE_URL": database_url,
              "LEDGER_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=die_with_parent)  # a killed test run leaves no server holding a port
     token, banner = "", list[str]()
     deadline = time.monotonic() + 120
     assert process.stdout is not None

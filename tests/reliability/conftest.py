@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ledger.bootstrap import die_with_parent
 from tests.e2e.conftest import Server
 
 SCALE = float(os.environ.get("LEDGER_STRESS_SCALE", "0.25"))
@@ -101,7 +102,8 @@ def start_projector(database_url: str, data_dir: Path, **env: str) -> subprocess
             [sys.executable, "-c", "from ledger.cli import main; main()", "projector"],
             env={**os.environ, "LEDGER_DATABASE_URL": database_url,
                  "LEDGER_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
-            stdout=output, stderr=subprocess.STDOUT, text=True)
+            stdout=output, stderr=subprocess.STDOUT, text=True,
+            preexec_fn=die_with_parent)  # a killed test run leaves no projector behind
 
 
 def stop_projector(projector: subprocess.Popen[str]) -> None:
