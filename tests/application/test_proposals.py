@@ -3,6 +3,7 @@ option's commands (each citing it) and the mark on the proposal, all or nothing.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -188,3 +189,14 @@ def test_a_month_whose_allocations_are_all_released_reads_as_nothing_allocated(
     assert (allocated["predicted"], allocated["actual"], allocated["miss"]) == (3.0, 0.0, -3.0)
     assert lines["capacity"]["held"]  # the capacity is still 3: not a miss
     assert check.error["missed"] == 1
+
+
+def test_a_back_dated_decision_closes_its_proposal_on_the_same_date(plan: Plan) -> None:
+    proposal = plan.propose()
+    taken = datetime.now(UTC) - timedelta(days=3)
+    decided = plan.ledger.decide(proposal, Decide(chosen_option="defer", rationale="r",
+                                                  tradeoffs="t", effective_at=taken), by=ALICE)
+    marked = [e for e in plan.ledger.events.get(proposal)
+              if isinstance(e, Proposal.ProposalDecided)]
+    assert [(e.decision_id, e.effective_at) for e in marked] == [(decided.decision_id, taken)]
+    assert plan.ledger.load(decided.decision_id, Decision).taken_at == taken

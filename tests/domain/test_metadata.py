@@ -168,7 +168,7 @@ CATALOGUE: dict[type[LedgerAggregate.Event], Command] = {
     Proposal.ProposalWithdrawn: Command(a_proposal, lambda p, by, at: _then(
         p, lambda: p.withdraw(by, "because", at)), "because"),
     Proposal.ProposalDecided: Command(a_proposal, lambda p, by, at: _then(
-        p, lambda: p.decided(uuid4(), "defer", by)), None, takes_effective_at=False),
+        p, lambda: p.decided(uuid4(), "defer", by, at)), None),
 }
 EVENTS = [pytest.param(cls, id=cls.__qualname__) for cls in CATALOGUE]
 SETTABLE = [pytest.param(cls, id=cls.__qualname__)

@@ -97,9 +97,11 @@ class Proposal(LedgerAggregate):
         self._record(self.ProposalWithdrawn, by, reason=require_text("reason", reason),
                      effective_at=effective_at)
 
-    def decided(self, decision_id: UUID, chosen_option: str, by: Provenance) -> None:
-        """Recorded in the same transaction as the decision it became."""
+    def decided(self, decision_id: UUID, chosen_option: str, by: Provenance,
+                effective_at: datetime | None = None) -> None:
+        """Recorded in the same transaction as the decision it became, effective when that
+        decision was taken (a back-dated decision closes the proposal on its own date)."""
         self.require_open()
         self.option(chosen_option)
         self._record(self.ProposalDecided, by, decision_id=decision_id,
-                     chosen_option=chosen_option)
+                     chosen_option=chosen_option, effective_at=effective_at)

@@ -68,4 +68,5 @@ def record_proposed(command: RecordProposedDecision, program: Program,
 def mark_decided(command: MarkProposalDecided, proposal: Proposal, context: Context) -> None:
     # The decision was recorded earlier in the same batch, in the proposal's program.
     context.program.require_component("decision", command.decision_id, "decision_id")
-    proposal.decided(command.decision_id, command.chosen_option, context.by)
+    decision = context.ledger.load(command.decision_id, Decision)
+    proposal.decided(decision.id, command.chosen_option, context.by, decision.taken_at)
