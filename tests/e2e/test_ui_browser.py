@@ -115,7 +115,7 @@ def test_audit_timeline_filters_and_verification_status(browser: Browser,
     page.get_by_label("Event").fill("DecisionRecorded")
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_role("table").locator("tbody tr")
-    expect(rows).to_have_count(6)
+    expect(rows).to_have_count(7)
     page.get_by_role("link", name="Verification").click()
     expect(page.get_by_role("status")).to_contain_text("Verified")
     _shot(page, "verification")
