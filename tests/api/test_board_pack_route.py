@@ -1,0 +1,48 @@
+"""GET /v1/programs/{id}/board-pack in its three forms, on both backends, with bad input
+refused as a 422 naming the parameter."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.demo import load_demo
+from ledger.domain.program import program_id_for_code
+from tests.api.conftest import Api
+
+PATH = f"/v1/programs/{program_id_for_code('ERP-TRANSFORM')}/board-pack"
+
+
+@pytest.fixture
+def demo_api(api: Api) -> Api:
+    assert load_demo(api.client.app.state.services.ledger) is not None  # type: ignore[attr-defined]
+    return api
+
+
+def test_the_manifest_page_and_pdf_of_one_pack(demo_api: Api) -> None:
+    dates = {"as_of": "2026-03-23", "since": "2026-01-12"}
+    manifest = demo_api.get(PATH, role="viewer", **dates).json()
+    assert (manifest["as_of"], manifest["since"]) == ("2026-03-23", "2026-01-12")
+    assert manifest["checkpoint"]["id"] is None  # none signed: the pack says so
+    assert "Data migration went red (reason: Mock load 2 rejected 14% of customer records)." \
+        in manifest["sections"]["changes"]
+    page = demo_api.get(PATH, format="html", **dates)
+    assert page.headers["content-type"].startswith("text/html")
+    assert "No signed checkpoint covers this position yet" in page.text
+    pdf = demo_api.get(PATH, format="pdf", **dates)
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert "ERP-TRANSFORM-board-pack-2026-03-23.pdf" in pdf.headers["content-disposition"]
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"as_of": "2026-01-12", "since": "2026-03-23"}, "since"),
+    ({"as_of": "23/03/2026"}, "as_of"),
+    ({"format": "docx"}, "format"),
+    ({"position": "-1"}, "position"),
+    ({"position": "999999"}, "position"),
+])
+def test_bad_input_is_a_422_naming_the_parameter(demo_api: Api, params: dict[str, str],
+                                                 field: str) -> None:
+    response = demo_api.get(PATH, **params)
+    assert response.status_code == 422, response.text
+    assert field in response.text
