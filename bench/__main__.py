@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench import (
     baselines,
+    board_pack,
     feeds,
     http_load,
     logfigures,
@@ -155,6 +156,7 @@ def run(size: str, fresh: bool, write_path_only: bool = False) -> list[Figure]:
         phases += [
             ("PostgreSQL logs", lambda: log_suite("postgresql", sizes, figures, fresh)),
             ("SQLite logs (P7)", lambda: log_suite("sqlite", sizes, figures, fresh)),
+            ("P10 board pack", lambda: board_pack.p10_figures(sizes["repeats"])),
         ]
     for name, measure in phases:
         try:
