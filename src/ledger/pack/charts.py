@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
 
 matplotlib.use("Agg")  # no display on servers
 
-STYLE = {"svg.fonttype": "none", "text.parse_math": False, "text.usetex": False}
+STYLE: dict[Any, Any] = {"svg.fonttype": "none", "text.parse_math": False, "text.usetex": False}
 COLOURS = {"line": "#1f4e79", "target": "#2e7d32", "baseline": "#757575",
            "forecast": "#1f4e79", "revision": "#c62828"}
 
@@ -28,7 +29,7 @@ def benefit_chart(name: str, unit: str, points: list[tuple[datetime, float]],
                   forecast: float | None, revisions: list[date]) -> str:
     """``targets`` holds the target from each date on (the original, then each revision)."""
     with matplotlib.rc_context(STYLE):
-        figure, axes = plt.subplots(figsize=(9.5, 3.1))
+        figure, axes = plt.subplots(figsize=(10, 2.6))
         end = target_date or (points[-1][0].date() if points else date.today())
         if points:
             axes.plot([_days(p[0]) for p in points], [p[1] for p in points], marker="o",

@@ -33,7 +33,7 @@ def render_html(pack: Pack, *, pdf: bool = False) -> str:
 
 
 def render_pdf(pack: Pack) -> bytes:
-    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
+    from weasyprint import HTML  # type: ignore[import-untyped]  # loads Pango: only for a PDF
 
     pdf: bytes = HTML(string=render_html(pack, pdf=True)).write_pdf()
     return pdf

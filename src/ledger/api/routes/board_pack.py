@@ -21,7 +21,7 @@ from ledger.services import ServicesDep
 
 router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
 
-FORMATS: dict[str, Any] = {
+FORMATS: dict[int | str, dict[str, Any]] = {
     200: {"description": "The pack: its manifest (json), a page (html) or a PDF (pdf).",
           "content": {"application/json": {}, "text/html": {}, "application/pdf": {}}}}
 
