@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ledger.api.security_headers import csp_hash
 from ledger.demo import load_demo
 from ledger.domain.program import program_id_for_code
 from tests.api.conftest import Api
@@ -28,6 +29,10 @@ def test_the_manifest_page_and_pdf_of_one_pack(demo_api: Api) -> None:
     page = demo_api.get(PATH, format="html", **dates)
     assert page.headers["content-type"].startswith("text/html")
     assert "No signed checkpoint covers this position yet" in page.text
+    # The browser may apply the page's stylesheet: its hash is in the policy.
+    css = page.text.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert csp_hash(css) in page.headers["content-security-policy"]
+    assert "script-src 'self'" in page.headers["content-security-policy"]
     pdf = demo_api.get(PATH, format="pdf", **dates)
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

@@ -136,6 +136,9 @@ def test_the_pdf_states_the_headline_a_change_and_an_escalation(demo: Demo,
     assert "Checkpoint 2: tree size" in text
     assert "Data migration: overall RAG: log position" in text  # a footnote
     assert "Order-to-cash cycle time against the business case (days)" in text  # chart title
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                          text=True).stdout
+    assert "Page size:       841.89 x 595.276 pts (A4)" in info  # landscape: wider than high
 
 
 def test_the_first_pack_has_no_changes_to_tell(demo: Demo) -> None:

@@ -29,7 +29,7 @@ def benefit_chart(name: str, unit: str, points: list[tuple[datetime, float]],
                   forecast: float | None, revisions: list[date]) -> str:
     """``targets`` holds the target from each date on (the original, then each revision)."""
     with matplotlib.rc_context(STYLE):
-        figure, axes = plt.subplots(figsize=(10, 2.6))
+        figure, axes = plt.subplots(figsize=(10, 2.4))
         end = target_date or (points[-1][0].date() if points else date.today())
         if points:
             axes.plot([_days(p[0]) for p in points], [p[1] for p in points], marker="o",

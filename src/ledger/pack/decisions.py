@@ -7,12 +7,25 @@ from typing import Any
 
 from ledger.pack.cut import Cut, end_of
 from ledger.pack.model import DecisionEntry, Figure, Line
+from ledger.pack.wording import number
 
 
 def _option(option: dict[str, Any]) -> str:
     pros, cons = "; ".join(option.get("pros", [])), "; ".join(option.get("cons", []))
-    return f"{option.get('key')}: {option.get('summary', '')} (for: {pros or '–'}; " \
-           f"against: {cons or '–'})"
+    return (f"{option.get('key')}: {option.get('summary', '')} (for: {pros or '–'}; "
+            f"against: {cons or '–'}{_predicted(option.get('expected_impact') or {})})")
+
+
+def _predicted(impact: dict[str, Any]) -> str:
+    """What the option was expected to do, where the decision recorded it."""
+    parts = []
+    if impact.get("cost") is not None:
+        parts.append(f"cost {number(float(impact['cost']))}")
+    if impact.get("schedule_days") is not None:
+        parts.append(f"schedule {int(impact['schedule_days']):+d} days")
+    parts += [f"{name} {number(float(value))}"
+              for name, value in sorted((impact.get("benefits") or {}).items())]
+    return f"; predicted: {', '.join(parts)}" if parts else ""
 
 
 def decisions_since(now: Cut, then: Cut | None) -> list[DecisionEntry]:

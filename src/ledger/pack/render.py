@@ -12,6 +12,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ledger.pack.model import ESCALATION_TITLES, Pack
 from ledger.pack.wording import day, number
 
+# The page's one stylesheet, inline so a saved page or a PDF stands alone; the API allows
+# exactly this text in its content security policy (by hash).
+PACK_CSS = (Path(__file__).parent / "templates" / "pack.css").read_text(encoding="utf-8")
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=select_autoescape(["html"]), trim_blocks=True,
                          lstrip_blocks=True)
@@ -28,7 +31,7 @@ def render_html(pack: Pack, *, pdf: bool = False) -> str:
         return "/ui/audit?" + urlencode({"program": pack.code, "after": position - 1})
 
     return _TEMPLATES.get_template("pack.html").render(
-        pack=pack, pdf=pdf, titles=ESCALATION_TITLES, day=day, number=number,
+        pack=pack, pdf=pdf, css=PACK_CSS, titles=ESCALATION_TITLES, day=day, number=number,
         timeline=timeline, positions_text=_positions_text)
 
 

@@ -12,14 +12,18 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ledger.api.deps import ReaderDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
+from ledger.api.security_headers import CONTENT_SECURITY_POLICY, csp_hash
 from ledger.application.commands.times import IsoDate
 from ledger.pack import PackRequest, build_pack
 from ledger.pack.manifest import to_manifest
-from ledger.pack.render import render_html, render_pdf
+from ledger.pack.render import PACK_CSS, render_html, render_pdf
 from ledger.projections.pages import MAX_POSITION
 from ledger.services import ServicesDep
 
 router = APIRouter(tags=["reports"], responses=PROBLEM_RESPONSES)
+# The page's own inline stylesheet is allowed by its hash, and nothing else inline.
+PAGE_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'",
+                                              f"style-src 'self' {csp_hash(PACK_CSS)}", 1)
 
 FORMATS: dict[int | str, dict[str, Any]] = {
     200: {"description": "The pack: its manifest (json), a page (html) or a PDF (pdf).",
@@ -51,7 +55,8 @@ def get_board_pack(
         program_id, as_of or datetime.now(UTC).date(), since, position))
     name = f"{pack.code}-board-pack-{pack.as_of.isoformat()}"
     if format == "html":
-        return HTMLResponse(render_html(pack))
+        return HTMLResponse(render_html(pack),
+                            headers={"Content-Security-Policy": PAGE_POLICY})
     if format == "pdf":
         return Response(render_pdf(pack), media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}.pdf"'})
