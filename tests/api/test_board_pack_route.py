@@ -24,6 +24,8 @@ def test_the_manifest_page_and_pdf_of_one_pack(demo_api: Api) -> None:
     manifest = demo_api.get(PATH, role="viewer", **dates).json()
     assert (manifest["as_of"], manifest["since"]) == ("2026-03-23", "2026-01-12")
     assert manifest["checkpoint"]["id"] is None  # none signed: the pack says so
+    assert manifest["knowledge"].startswith("no checkpoint has been signed yet: the head of "
+                                            "the log, position ")
     assert "Data migration went red (reason: Mock load 2 rejected 14% of customer records)." \
         in manifest["sections"]["changes"]
     page = demo_api.get(PATH, format="html", **dates)

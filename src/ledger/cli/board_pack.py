@@ -35,7 +35,8 @@ def board_pack(
     since: Annotated[datetime | None, typer.Option(
         "--since", formats=["%Y-%m-%d"], help="The previous pack's date (YYYY-MM-DD).")] = None,
     position: Annotated[int | None, typer.Option(
-        "--position", min=0, help="What the log knew; default the latest checkpoint's.")]
+        "--position", min=0,
+        help="Cut at this log position; default the last checkpoint signed by --as-of.")]
     = None,
 ) -> None:
     """Cut the board pack from the log; a .pdf or .html also writes its manifest (.json)

@@ -1,5 +1,5 @@
-"""Cut the pack: choose the position (the latest signed checkpoint's, unless given), read what
-the log knew there, fold the program on both dates and build each section."""
+"""Cut the pack: choose the position (the checkpoint signed by the pack's date, unless given),
+read what the log knew there, fold the program on both dates and build each section."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from ledger.application import ProgramLedger
 from ledger.domain.errors import InvalidInput, NotFound
 from ledger.pack import benefits, changes, checkpoint, decisions, escalations, headline
-from ledger.pack.cut import cut
+from ledger.pack.cut import cut, end_of
 from ledger.pack.known import read_known
 from ledger.pack.model import Checkpoint, Pack
+from ledger.pack.wording import day
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class PackRequest:
     program_id: UUID
     as_of: date  # the business date the pack is cut at (the steering committee's)
     since: date | None = None  # the previous pack's date: changes and decisions since then
-    position: int | None = None  # the knowledge cut; default the latest checkpoint's
+    position: int | None = None  # the knowledge cut; default the checkpoint signed by as_of
 
 
 def build_pack(ledger: ProgramLedger, engine: Engine, request: PackRequest,
@@ -31,10 +32,7 @@ def build_pack(ledger: ProgramLedger, engine: Engine, request: PackRequest,
         raise InvalidInput("since", f"must be before as_of ({request.as_of.isoformat()}): it "
                            "is the previous pack's date")
     with engine.connect() as connection:
-        signed = checkpoint.latest(connection)
-    position = _position(ledger, request.position, signed)
-    cover = signed if signed.position is not None and signed.position >= position \
-        else checkpoint.NONE
+        position, cover, knowledge = _knowledge(ledger, connection, request)
     known = read_known(ledger, request.program_id, position)
     now = cut(known, request.as_of)
     if now is None:
@@ -44,7 +42,7 @@ def build_pack(ledger: ProgramLedger, engine: Engine, request: PackRequest,
     program = now.program.aggregate
     return Pack(
         program_id=str(request.program_id), code=program.code, name=program.name,
-        as_of=request.as_of, since=request.since, position=position,
+        as_of=request.as_of, since=request.since, position=position, knowledge=knowledge,
         status=headline.status_figure(now), projects=headline.projects(now, then),
         benefits=headline.benefits(now), changes=changes.changes(now, then),
         escalations=escalations.escalations(now, then, proposals),
@@ -52,12 +50,34 @@ def build_pack(ledger: ProgramLedger, engine: Engine, request: PackRequest,
         checkpoint=cover)
 
 
-def _position(ledger: ProgramLedger, asked: int | None, signed: Checkpoint) -> int:
-    """The end of the command at the asked position (never half a command); by default the
-    latest checkpoint's, or the head when none has been signed."""
+def _knowledge(ledger: ProgramLedger, connection: Connection, request: PackRequest
+               ) -> tuple[int, Checkpoint, str]:
+    """The position the pack is cut at, the checkpoint covering it, and both in words."""
+    if request.position is not None:
+        head = ledger.head_position()
+        if request.position > head:
+            raise InvalidInput("position", f"is past the log's head (position {head})")
+        # Never half a command: the end of the command that recorded the asked position.
+        position = ledger.command_end(request.position) if request.position else 0
+        latest = checkpoint.latest(connection)
+        covering = latest.position is not None and latest.position >= position
+        return position, latest if covering else checkpoint.NONE, \
+            f"as the log stood at position {position}, as asked"
+    signed = checkpoint.signed_by(connection, end_of(request.as_of))
+    if signed.covers:
+        return signed.position or 0, signed, (
+            f"as the ledger knew it on {day(request.as_of)}: the last checkpoint signed by "
+            f"then, {_signed(signed)}")
+    latest = checkpoint.latest(connection)
+    if latest.covers:
+        return latest.position or 0, latest, (
+            f"no checkpoint had been signed by {day(request.as_of)} (this history was "
+            f"recorded later), so as the ledger knows it now: {_signed(latest)}")
     head = ledger.head_position()
-    if asked is not None and asked > head:
-        raise InvalidInput("position", f"is past the log's head (position {head})")
-    if asked is None:
-        asked = signed.position if signed.position is not None else head
-    return ledger.command_end(asked) if asked else asked
+    return head, latest, (f"no checkpoint has been signed yet: the head of the log, position "
+                          f"{head}, which no signature covers")
+
+
+def _signed(signed: Checkpoint) -> str:
+    when = f"{signed.signed_at:%d %b %Y %H:%M} UTC" if signed.signed_at else "at an unknown time"
+    return f"checkpoint {signed.id}, signed {when}"

@@ -12,7 +12,7 @@ from ledger.pack.cut import Cut, end_of
 from ledger.pack.headline import latest_reason, rating_figure
 from ledger.pack.model import Figure, Line
 from ledger.pack.trace import Traced
-from ledger.pack.wording import number, rounded
+from ledger.pack.wording import RAG_ORDER, number, rounded
 
 
 def changes(now: Cut, then: Cut | None) -> list[Line]:
@@ -32,6 +32,9 @@ def _program(now: Cut, then: Cut) -> Iterator[Line]:
 
 
 def _projects(now: Cut, then: Cut) -> Iterator[Line]:
+    """New projects, then rating changes, the worst first, then lifecycle changes."""
+    ratings: list[tuple[int, Line]] = []
+    lifecycles: list[Line] = []
     for project in now.of("project"):
         aggregate: Any = project.aggregate
         before = then.get(aggregate.id)
@@ -41,19 +44,19 @@ def _projects(now: Cut, then: Cut) -> Iterator[Line]:
                 aggregate.lifecycle, (project.created,)),))
             continue
         rating = aggregate.latest_ratings.get("overall")
-        previous = before.aggregate.latest_ratings.get("overall")
-        if rating != previous:
+        if rating != before.aggregate.latest_ratings.get("overall"):
             reason = latest_reason(project)
             figure = rating_figure(project)
-            yield Line(f"{aggregate.name} went {rating}"
-                       + (f" (reason: {reason})." if reason else "."),
-                       (Figure(f"change/{figure.key}", figure.label, figure.value,
-                               figure.positions),))
+            ratings.append((-RAG_ORDER.get(str(rating), -1), Line(
+                f"{aggregate.name} went {rating}" + (f" (reason: {reason})." if reason else "."),
+                (Figure(f"change/{figure.key}", figure.label, figure.value, figure.positions),))))
         if aggregate.lifecycle != before.aggregate.lifecycle:
-            yield Line(f"{aggregate.name} is now {aggregate.lifecycle.replace('_', ' ')}.",
-                       (Figure(f"change/project/{aggregate.id}/lifecycle",
-                               f"{aggregate.name}: lifecycle", aggregate.lifecycle,
-                               tuple(project.positions("lifecycle"))),))
+            lifecycles.append(Line(
+                f"{aggregate.name} is now {aggregate.lifecycle.replace('_', ' ')}.",
+                (Figure(f"change/project/{aggregate.id}/lifecycle", f"{aggregate.name}: "
+                        "lifecycle", aggregate.lifecycle, tuple(project.positions("lifecycle"))),)))
+    yield from (line for _, line in sorted(ratings, key=lambda pair: pair[0]))
+    yield from lifecycles
 
 
 def _benefits(now: Cut, then: Cut) -> Iterator[Line]:

@@ -22,7 +22,10 @@ def to_manifest(pack: Pack) -> dict[str, Any]:
         "as_of": pack.as_of.isoformat(),
         "since": pack.since.isoformat() if pack.since else None,
         "position": pack.position,
-        "checkpoint": {**asdict(pack.checkpoint), "witnesses": list(pack.checkpoint.witnesses)},
+        "knowledge": pack.knowledge,
+        "checkpoint": {**asdict(pack.checkpoint), "witnesses": list(pack.checkpoint.witnesses),
+                       "signed_at": (pack.checkpoint.signed_at.isoformat()
+                                     if pack.checkpoint.signed_at else None)},
         "figures": {key: figure.to_plain() for key, figure in sorted(pack.figures.items())},
         "sections": {
             "headline": {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 Value = str | int | float | None
@@ -86,6 +86,7 @@ class Checkpoint:
     tree_size: int | None
     root: str | None
     witnesses: tuple[str, ...] = ()
+    signed_at: datetime | None = None
 
     @property
     def covers(self) -> bool:
@@ -112,6 +113,7 @@ class Pack:
     as_of: date
     since: date | None
     position: int  # the knowledge cut: events up to here, and no others
+    knowledge: str  # what the position is, in words (the checkpoint signed by as_of, …)
     status: Figure
     projects: list[ProjectHeadline]
     benefits: list[BenefitHeadline]

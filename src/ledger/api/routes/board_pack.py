@@ -40,8 +40,9 @@ def get_board_pack(
         "The previous pack's date, before as_of (422 otherwise): what changed and which "
         "decisions were taken since."))] = None,
     position: Annotated[int | None, Query(ge=0, le=MAX_POSITION, description=(
-        "What the log knew: events up to this position. Default the latest signed "
-        "checkpoint's, so every figure is covered; past the head: 422."))] = None,
+        "What the log knew: events up to this position. Default the position of the last "
+        "checkpoint signed by the end of as_of (what the ledger knew then), or of the "
+        "latest when none was; past the head: 422."))] = None,
     format: Annotated[Literal["json", "html", "pdf"], Query(description=(
         "json: the manifest (every figure with its positions, the checkpoint); html: "
         "figures link to the audit timeline; pdf: A4 landscape, figures footnoted."))]
