@@ -62,3 +62,19 @@ def test_a_pack_cut_again_later_states_what_was_known_on_its_date(
     change = next(p for p in now_known.projects if p.name == "Change management")
     assert (change.rating.value, change.rating.positions) == ("amber", (head,))
     assert now_known.knowledge == f"as the log stood at position {head}, as asked"
+
+
+def test_a_position_inside_a_command_cuts_after_the_whole_command(
+        signed_on_the_day: Demo) -> None:
+    demo = signed_on_the_day
+    # The first position inside a command of several events (a new component is registered
+    # with its program by the same command).
+    head = demo.ledger.head_position()
+    inside = next(p for p in range(1, head) if demo.ledger.command_end(p) > p)
+    end = demo.ledger.command_end(inside)
+    pack = build_pack(demo.ledger, demo.engine,
+                      PackRequest(demo.program_id, SECOND, position=inside))
+    assert pack.position == end
+    assert pack.knowledge == (f"position {inside} lies inside a command that recorded several "
+                              f"events, so as the log stood after the whole command, at "
+                              f"position {end}")

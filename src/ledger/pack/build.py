@@ -61,8 +61,11 @@ def _knowledge(ledger: ProgramLedger, connection: Connection, request: PackReque
         position = ledger.command_end(request.position) if request.position else 0
         latest = checkpoint.latest(connection)
         covering = latest.position is not None and latest.position >= position
-        return position, latest if covering else checkpoint.NONE, \
-            f"as the log stood at position {position}, as asked"
+        asked = (f"as the log stood at position {position}, as asked"
+                 if position == request.position else
+                 f"position {request.position} lies inside a command that recorded several "
+                 f"events, so as the log stood after the whole command, at position {position}")
+        return position, latest if covering else checkpoint.NONE, asked
     signed = checkpoint.signed_by(connection, end_of(request.as_of))
     if signed.covers:
         return signed.position or 0, signed, (
