@@ -9,6 +9,7 @@ from ledger.api.security_headers import csp_hash
 from ledger.demo import load_demo
 from ledger.domain.program import program_id_for_code
 from tests.api.conftest import Api
+from tests.api.test_ui_access import signed_in
 
 PATH = f"/v1/programs/{program_id_for_code('ERP-TRANSFORM')}/board-pack"
 
@@ -53,3 +54,24 @@ def test_bad_input_is_a_422_naming_the_parameter(demo_api: Api, params: dict[str
     response = demo_api.get(PATH, **params)
     assert response.status_code == 422, response.text
     assert field in response.text
+
+
+def test_the_ui_page_links_its_stylesheet_and_its_figures_to_the_timeline(
+        demo_api: Api) -> None:
+    browser = signed_in(demo_api, "viewer")
+    program = program_id_for_code("ERP-TRANSFORM")
+    dashboard = browser.get(f"/ui/programs/{program}")
+    assert f'href="/ui/programs/{program}/board-pack"' in dashboard.text
+    page = browser.get(f"/ui/programs/{program}/board-pack",
+                       params={"as_of": "2026-03-23", "since": "2026-01-12"})
+    assert page.status_code == 200, page.text
+    assert '<link rel="stylesheet" href="/ui/board-pack.css">' in page.text
+    assert "<style>" not in page.text.split("<svg", 1)[0]  # none inline before the charts
+    assert 'href="/ui/audit?program=ERP-TRANSFORM&amp;after=' in page.text
+    stylesheet = browser.get("/ui/board-pack.css")
+    assert stylesheet.headers["content-type"].startswith("text/css")
+    assert "@page { size: A4 landscape" in stylesheet.text
+    assert browser.get(f"/ui/programs/{program}/board-pack",
+                       params={"format": "pdf"}).content.startswith(b"%PDF")
+    refused = browser.get(f"/ui/programs/{program}/board-pack", params={"as_of": "2026-13-01"})
+    assert refused.status_code == 422 and "as_of" in refused.text

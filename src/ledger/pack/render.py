@@ -25,14 +25,15 @@ def _positions_text(positions: tuple[int, ...]) -> str:
         ", ".join(str(p) for p in positions)
 
 
-def render_html(pack: Pack, *, pdf: bool = False) -> str:
+def render_html(pack: Pack, *, pdf: bool = False, stylesheet: str | None = None) -> str:
+    """The page; with ``stylesheet``, linked to it rather than carrying PACK_CSS inline."""
     def timeline(position: int) -> str:
         # The audit timeline lists events after a position: this one comes first.
         return "/ui/audit?" + urlencode({"program": pack.code, "after": position - 1})
 
     return _TEMPLATES.get_template("pack.html").render(
-        pack=pack, pdf=pdf, css=PACK_CSS, titles=ESCALATION_TITLES, day=day, number=number,
-        timeline=timeline, positions_text=_positions_text)
+        pack=pack, pdf=pdf, css=PACK_CSS, stylesheet=stylesheet, titles=ESCALATION_TITLES,
+        day=day, number=number, timeline=timeline, positions_text=_positions_text)
 
 
 def render_pdf(pack: Pack) -> bytes:
