@@ -3,6 +3,7 @@ state baseline, target, each revision and the latest measurement, with their pos
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ledger.application.reviews import measurement_series
@@ -53,9 +54,8 @@ def _chart(now: Cut, benefit: Traced) -> BenefitChart:
                           (Figure(f"{key}/latest", f"{aggregate.name}: latest measurement",
                                   rounded(series[-1].value),
                                   tuple(benefit.positions("measurements")), unit), forecast)))
-    svg = benefit_chart(aggregate.name, unit, [(m.effective_at, m.value) for m in series],
-                        profile.get("baseline_value"), profile.get("baseline_date"), targets,
-                        profile.get("target_date"),
-                        forecast_value,
-                        [event.effective_at.date() for _, event in revisions])
-    return BenefitChart(aggregate.name, unit, svg, tuple(lines))
+    draw = partial(benefit_chart, aggregate.name, unit,
+                   [(m.effective_at, m.value) for m in series], profile.get("baseline_value"),
+                   profile.get("baseline_date"), targets, profile.get("target_date"),
+                   forecast_value, [event.effective_at.date() for _, event in revisions])
+    return BenefitChart(aggregate.name, unit, draw, tuple(lines))

@@ -61,7 +61,9 @@ def benefit_chart(name: str, unit: str, points: list[tuple[datetime, float]],
         axes.grid(alpha=0.3)
         figure.autofmt_xdate()
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", bbox_inches="tight")
+        # A fixed layout rather than bbox_inches="tight", which draws the figure twice.
+        figure.subplots_adjust(left=0.07, right=0.82, bottom=0.3, top=0.88)
+        figure.savefig(buffer, format="svg")
         plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]  # drop the XML prolog so it can be inlined

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 Value = str | int | float | None
@@ -58,12 +60,18 @@ class BenefitHeadline:
     target_date: date | None
 
 
-@dataclass(frozen=True)
+@dataclass
 class BenefitChart:
+    """A benefit's lines, and its chart drawn when a page asks for it (never to verify)."""
+
     name: str
     unit: str
-    svg: str
+    draw: Callable[[], str] = field(repr=False, compare=False)
     lines: tuple[Line, ...]  # baseline, target, revisions, latest measurement
+
+    @cached_property
+    def svg(self) -> str:
+        return self.draw()
 
 
 @dataclass(frozen=True)
