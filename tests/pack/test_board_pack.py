@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ledger.audit.checkpoints import create_checkpoint
+from ledger.audit import notes
+from ledger.audit.checkpoints import create_checkpoint, latest_checkpoint
+from ledger.audit.cosignatures import store_cosignature
 from ledger.audit.keys import load_or_create_signing_key
+from ledger.audit.tlog import checkpoint_body
 from ledger.demo.calendar import STEERING_COMMITTEES
 from ledger.domain.errors import InvalidInput
 from ledger.pack import Pack, PackRequest, build_pack
@@ -149,3 +153,16 @@ def test_the_pdf_states_the_headline_a_change_and_an_escalation(demo: Demo,
 def test_the_first_pack_has_no_changes_to_tell(demo: Demo) -> None:
     pack = build_pack(demo.ledger, demo.engine, PackRequest(demo.program_id, date(2025, 6, 1)))
     assert pack.changes == [] and pack.decisions == []
+
+
+def test_the_footer_names_the_witnesses_that_cosigned_the_checkpoint(demo: Demo) -> None:
+    with demo.engine.connect() as connection:
+        signed = latest_checkpoint(connection)
+    assert signed is not None
+    body = checkpoint_body(signed, demo.settings.log_origin)
+    witness = Ed25519PrivateKey.generate()
+    store_cosignature(demo.engine, signed.id, notes.cosign(body, "w.example", witness, 1))
+    pack = second_pack(demo)
+    assert pack.checkpoint.witnesses == ("w.example",)
+    assert to_manifest(pack)["checkpoint"]["witnesses"] == ["w.example"]
+    assert f"root {signed.root.hex()};\nwitnesses: w.example." in render_html(pack)
