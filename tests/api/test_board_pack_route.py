@@ -3,6 +3,8 @@ refused as a 422 naming the parameter."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from ledger.api.security_headers import csp_hash
@@ -40,6 +42,16 @@ def test_the_manifest_page_and_pdf_of_one_pack(demo_api: Api) -> None:
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert "ERP-TRANSFORM-board-pack-2026-03-23.pdf" in pdf.headers["content-disposition"]
+
+
+def test_an_id_that_is_no_program_is_a_404(demo_api: Api) -> None:
+    ledger = demo_api.client.app.state.services.ledger  # type: ignore[attr-defined]
+    [project_id, *_] = ledger.program_as_of(program_id_for_code("ERP-TRANSFORM")).program \
+        .component_ids("project")
+    for missing in (project_id, uuid.uuid4()):
+        response = demo_api.get(f"/v1/programs/{missing}/board-pack")
+        assert response.status_code == 404, response.text
+        assert f"no program with id {missing}" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(("params", "field"), [

@@ -44,9 +44,8 @@ def test_the_headline_states_each_project_with_its_trend_and_the_events_behind_i
     assert pack.status.value == "active"
     # The demo's history was recorded after its dates: the pack says so, and is cut at the
     # checkpoint signed once it was loaded.
-    assert pack.knowledge.startswith("no checkpoint had been signed by 23 Mar 2026 (this "
-                                     "history was recorded later), so as the ledger knows it "
-                                     "now: checkpoint 1, signed ")
+    assert pack.knowledge.startswith("no checkpoint had been signed by 23 Mar 2026, so as the "
+                                     "ledger knows it now: checkpoint 1, signed ")
     migration = next(p for p in pack.projects if p.name == "Data migration")
     assert (migration.rating.value, migration.previous, migration.trend) == ("red", "green",
                                                                               "worse")

@@ -74,8 +74,8 @@ def _knowledge(ledger: ProgramLedger, connection: Connection, request: PackReque
     latest = checkpoint.latest(connection)
     if latest.covers:
         return latest.position or 0, latest, (
-            f"no checkpoint had been signed by {day(request.as_of)} (this history was "
-            f"recorded later), so as the ledger knows it now: {_signed(latest)}")
+            f"no checkpoint had been signed by {day(request.as_of)}, so as the ledger knows "
+            f"it now: {_signed(latest)}")
     head = ledger.head_position()
     return head, latest, (f"no checkpoint has been signed yet: the head of the log, position "
                           f"{head}, which no signature covers")

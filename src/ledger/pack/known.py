@@ -36,7 +36,8 @@ def read_known(ledger: ProgramLedger, program_id: UUID, position: int) -> Known:
     program: Any = None
     for _, event in program_events:
         program = event.mutate(program)
-    assert isinstance(program, Program)
+    if not isinstance(program, Program):  # the id of a project, a risk …
+        raise NotFound(f"no program with id {program_id}")
     kinds = {UUID(hex_id): kind for hex_id, kind in program.components.items()}
     events = _positioned(ledger, list(kinds), position)
     events[program_id] = program_events
