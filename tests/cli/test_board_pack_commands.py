@@ -34,3 +34,13 @@ def test_an_unknown_output_kind_is_refused(run_ledger: RunLedger) -> None:
     refused = run_ledger("board-pack", "--program", "ERP-TRANSFORM", "--out", "pack.docx")
     assert refused.returncode == 2
     assert "--out must end in .pdf, .html or .json" in refused.stderr
+
+
+def test_a_file_that_is_no_manifest_is_refused_by_name(run_ledger: RunLedger,
+                                                       tmp_path: Path) -> None:
+    (tmp_path / "slides.json").write_text(json.dumps({"format": "pptx"}))
+    refused = run_ledger("audit", "verify-pack", "slides.json")
+    assert refused.returncode == 1
+    assert "format: is not a board pack manifest (ledger-board-pack/1)" in refused.stderr
+    (tmp_path / "broken.json").write_text("{")
+    assert run_ledger("audit", "verify-pack", "broken.json").returncode == 2

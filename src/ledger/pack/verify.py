@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from ledger.application import ProgramLedger
 from ledger.audit.checkpoints import get_checkpoint
 from ledger.audit.tree import root_at
-from ledger.domain.errors import NotFound
+from ledger.domain.errors import InvalidInput, NotFound
 from ledger.pack.build import build_pack
 from ledger.pack.manifest import request_of, to_manifest
 
@@ -31,9 +31,12 @@ class PackCheck:
 def verify_manifest(ledger: ProgramLedger, engine: Engine, public_key: Ed25519PublicKey,
                     manifest: dict[str, Any]) -> PackCheck:
     request = request_of(manifest)
+    stated = manifest.get("figures")
+    if not isinstance(stated, dict):
+        raise InvalidInput("figures", "must map each figure's key to its label, value and "
+                           "positions, as `ledger board-pack` writes it")
     again = to_manifest(build_pack(ledger, engine, request))
-    check = PackCheck(figures_checked=len(manifest.get("figures", {})))
-    stated: dict[str, Any] = manifest.get("figures", {})
+    check = PackCheck(figures_checked=len(stated))
     for key in sorted(stated.keys() | again["figures"].keys()):
         check.mismatches.extend(_compare(key, stated.get(key), again["figures"].get(key)))
     check.checkpoint_problems = _checkpoint(engine, public_key, manifest)
