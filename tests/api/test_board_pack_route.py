@@ -31,6 +31,10 @@ def test_the_manifest_page_and_pdf_of_one_pack(demo_api: Api) -> None:
                                             "the log, position ")
     assert "Data migration went red (reason: Mock load 2 rejected 14% of customer records)." \
         in manifest["sections"]["changes"]
+    # The proposals section (#16) is there, named and empty, for proposals to fill.
+    assert manifest["sections"]["escalations"]["proposals_awaiting_decision"] == {
+        "title": "Proposals awaiting a decision", "lines": []}
+    assert manifest["figures"][manifest["sections"]["headline"]["status"]]["value"] == "active"
     page = demo_api.get(PATH, format="html", **dates)
     assert page.headers["content-type"].startswith("text/html")
     assert "No signed checkpoint covers this position yet" in page.text

@@ -37,7 +37,8 @@ def to_manifest(pack: Pack) -> dict[str, Any]:
                              for b in pack.benefits],
             },
             "changes": [line.text for line in pack.changes],
-            "escalations": {ESCALATION_TITLES[k]: [line.text for line in lines]
+            "escalations": {k: {"title": ESCALATION_TITLES[k],
+                                "lines": [line.text for line in lines]}
                             for k, lines in pack.escalations.items()},
             "benefits": {c.name: [line.text for line in c.lines] for c in pack.charts},
             "decisions": [{"title": d.title, "taken": d.taken.isoformat(), "chosen": d.chosen,
