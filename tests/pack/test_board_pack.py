@@ -82,6 +82,12 @@ def test_escalations_apply_the_at_risk_rule_and_leave_room_for_proposals(demo: D
     first = build_pack(demo.ledger, demo.engine, PackRequest(demo.program_id, FIRST))
     assert first.escalations["over_capacity"] == []
     assert first.changes == []
+    # With no previous pack nothing "crossed" the threshold since: it is simply over it.
+    assert [line.text for line in first.escalations["program_risks"]] == [
+        "“Legacy data quality worse than expected” (open): exposure 5 × 4 = 20; at or over "
+        "15; affects 2 projects: cumulative exposure 40.",
+        "“Go-live collides with fiscal year-end close” (open): exposure 4 × 4 = 16; at or "
+        "over 15."]
 
 
 def test_decisions_since_the_last_pack_carry_options_and_trade_offs(demo: Demo) -> None:

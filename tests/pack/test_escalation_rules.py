@@ -13,7 +13,9 @@ import pytest
 
 from ledger.application import ProgramLedger
 from ledger.application.commands.decisions import RecordDecision, ReviewDecisionOutcome
+from ledger.application.commands.programs import ChangeProgramStatus, DefineProgram
 from ledger.application.commands.resources import AllocateResource
+from ledger.application.commands.risks import AssessRisk, RaiseRisk
 from ledger.bootstrap import open_ledger, open_migrated_engine
 from ledger.pack import PackRequest, build_pack
 from ledger.pack.cut import Cut
@@ -71,3 +73,30 @@ def test_over_capacity_overdue_reviews_and_proposals(ledger: ProgramLedger, data
         "“Accept the peak” was due for an outcome review by 01 Jun 2025; none is recorded."]
     assert [line.text for line in escalations[PROPOSALS]] == [
         f"A proposal seen on {today.isoformat()}"]
+
+
+def test_a_risk_that_crossed_the_threshold_since_the_last_pack(
+        ledger: ProgramLedger, database_url: str, tmp_path: Path) -> None:
+    started = datetime(2025, 1, 1, tzinfo=UTC)
+    program = ledger.execute(DefineProgram(
+        code="RISKY", name="Risky", objectives=["o"], sponsor="s", manager="m",
+        effective_at=started), by=ALICE).id
+    ledger.execute(ChangeProgramStatus(program_id=program, status="active", reason="go",
+                                       effective_at=started), by=ALICE)
+    risk = ledger.execute(RaiseRisk(
+        program_id=program, title="Key user attrition", category="people", likelihood=2,
+        impact=4, owner="HR", effective_at=datetime(2025, 2, 1, tzinfo=UTC)), by=ALICE).id
+    ledger.execute(AssessRisk(risk_id=risk, likelihood=4, impact=4, rationale="Two left"),
+                   by=ALICE)
+    engine = open_migrated_engine(Settings(database_url=database_url, data_dir=tmp_path))
+    try:
+        pack = build_pack(ledger, engine, PackRequest(
+            program, datetime.now(UTC).date(), since=date(2025, 6, 1)))
+    finally:
+        engine.dispose()
+    [line] = pack.escalations["program_risks"]
+    assert line.text == ("“Key user attrition” (open): exposure 4 × 4 = 16; crossed 15 since "
+                         "the last pack.")
+    # Likelihood from the reassessment; impact, unchanged by it, from the raising.
+    raised, assessed = line.figures[0].positions
+    assert raised < assessed == ledger.head_position()

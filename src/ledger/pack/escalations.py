@@ -114,7 +114,9 @@ def _program_risks(now: Cut, then: Cut | None) -> Iterator[Line]:
         if not high and affected < 2:
             continue
         before = then.get(aggregate.id) if then else None
-        crossed = high and (before is None or before.aggregate.exposure < HIGH_EXPOSURE)
+        # Crossed since the last pack: over now, under (or not yet raised) then.
+        crossed = high and then is not None and (
+            before is None or before.aggregate.exposure < HIGH_EXPOSURE)
         notes = [f"exposure {aggregate.likelihood} × {aggregate.impact} = {aggregate.exposure}"]
         if crossed:
             notes.append(f"crossed {HIGH_EXPOSURE} since the last pack")
