@@ -171,3 +171,12 @@ def test_the_footer_names_the_witnesses_that_cosigned_the_checkpoint(demo: Demo)
     assert pack.checkpoint.witnesses == ("w.example",)
     assert to_manifest(pack)["checkpoint"]["witnesses"] == ["w.example"]
     assert f"root {signed.root.hex()};\nwitnesses: w.example." in render_html(pack)
+
+
+def test_a_previous_pack_before_the_program_existed_makes_everything_new(demo: Demo) -> None:
+    pack = build_pack(demo.ledger, demo.engine,
+                      PackRequest(demo.program_id, FIRST, since=date(2025, 1, 1)))
+    [line] = pack.changes
+    assert line.text == ("ERP transformation was defined after 01 Jan 2025: all of this pack "
+                         "is new since then.")
+    assert line.figures[0].positions == (1,)

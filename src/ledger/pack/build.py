@@ -44,7 +44,7 @@ def build_pack(ledger: ProgramLedger, engine: Engine, request: PackRequest,
         program_id=str(request.program_id), code=program.code, name=program.name,
         as_of=request.as_of, since=request.since, position=position, knowledge=knowledge,
         status=headline.status_figure(now), projects=headline.projects(now, then),
-        benefits=headline.benefits(now), changes=changes.changes(now, then),
+        benefits=headline.benefits(now), changes=changes.changes(now, then, request.since),
         escalations=escalations.escalations(now, then, proposals),
         charts=benefits.charts(now), decisions=decisions.decisions_since(now, then),
         checkpoint=cover)

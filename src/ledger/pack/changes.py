@@ -4,6 +4,7 @@ on this one's, compared, and each difference said in words with the figures it s
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from ledger.application.reviews import measurement_series
@@ -15,10 +16,16 @@ from ledger.pack.trace import Traced
 from ledger.pack.wording import RAG_ORDER, number, rounded
 
 
-def changes(now: Cut, then: Cut | None) -> list[Line]:
+def changes(now: Cut, then: Cut | None, since: date | None) -> list[Line]:
     """Every difference, grouped by kind; with no previous pack, nothing is a change."""
-    if then is None:
+    if since is None:
         return []
+    if then is None:  # the previous pack's date lies before the program was defined
+        program: Any = now.program.aggregate
+        return [Line(f"{program.name} was defined after {since.strftime('%d %b %Y')}: all of "
+                     "this pack is new since then.",
+                     (Figure("change/program/defined", "Program defined", program.code,
+                             (now.program.created,)),))]
     return [*_program(now, then), *_projects(now, then), *_benefits(now, then),
             *_risks(now, then), *_dependencies(now, then), *_decisions(now, then)]
 
