@@ -78,6 +78,18 @@ ROUTES: list[Route] = [
      lambda w: {"by_decision_id": str(w.later_decision), "reason": "r"}),
     (COMMAND, "POST", lambda w: f"/v1/decisions/{w.decision}/outcome-reviews",
      lambda w: {"verdict": "better", "summary": "s"}),
+    # A what-if writes nothing, but runs the rules for editors only: it is how they plan.
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/what-if",
+     lambda w: {"scenarios": [{"key": "more", "commands": [
+         {"type": "allocate_resource", "resource_id": str(w.resource),
+          "project_id": str(w.project), "month": "2026-05", "amount": "0.5"}]}]}),
+    (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/proposals", lambda w: PROPOSAL),
+    (COMMAND, "GET", lambda w: f"/v1/proposals/{w.proposal}", NO_BODY),
+    (COMMAND, "GET", lambda w: f"/v1/proposals/{w.proposal}/comparison", NO_BODY),
+    (COMMAND, "POST", lambda w: f"/v1/proposals/{w.proposal}/decide",
+     lambda w: {"chosen_option": "a", "rationale": "r", "tradeoffs": "t"}),
+    (COMMAND, "POST", lambda w: f"/v1/proposals/{w.proposal}/withdraw",
+     lambda w: {"reason": "r"}),
     # The body is a file; an empty one is refused (422) once access is granted.
     (COMMAND, "POST", lambda w: f"/v1/programs/{w.program}/imports/measurements?dry_run=true",
      NO_BODY),
@@ -134,6 +146,8 @@ ROUTES: list[Route] = [
     )),
 ]
 
+PROPOSAL = {"title": "t", "question": "q", "forum": "f", "authority": "a",
+            "options": [{"key": "a", "summary": "A"}, {"key": "b", "summary": "B"}]}
 ALLOWED = {COMMAND: {"editor", "admin"}, READ: set(ROLES),
            HISTORY: {"editor", "auditor", "admin"}, AUDIT: {"auditor", "admin"},
            GLOBAL: {"auditor", "admin"}, SIGN: {"admin"}, KEY: set(ROLES),
@@ -152,6 +166,9 @@ def test_route_access_by_role_and_scope(api: Api, world: World, route: Route) ->
     # A live token for DELETE /v1/tokens/{id} to revoke.
     spare = {"role": "viewer", "name": "spare", "all_programs": True}
     world.spare_token = api.post("/v1/tokens", spare, role="admin").json()["id"]  # type: ignore[attr-defined]
+    if "proposal" in str(path.__code__.co_names):  # an open one, as the admin proposes it
+        world.proposal = api.post(f"/v1/programs/{world.program}/proposals", PROPOSAL,  # type: ignore[attr-defined]
+                                  role="admin").json()["id"]
     url = path(world)
     assert api.post("/v1/audit/checkpoints", role="admin").status_code == 201  # for proofs
     anonymous = api.client.request(method, url, json=body(world) or None)
@@ -197,6 +214,7 @@ def test_the_matrix_covers_every_route_of_the_api(api: Api, world: World) -> Non
     operations = {(method.upper(), path) for path, methods in spec["paths"].items()
                   for method in methods if path.startswith("/v1")}
     world.spare_token = uuid.uuid4()  # type: ignore[attr-defined]
+    world.proposal = uuid.uuid4()  # type: ignore[attr-defined]
     covered = set()
     for _, method, path, _ in ROUTES:
         url = path(world).partition("?")[0]

@@ -31,7 +31,7 @@ def test_the_manifest_page_and_pdf_of_one_pack(demo_api: Api) -> None:
                                             "the log, position ")
     assert "Data migration went red (reason: Mock load 2 rejected 14% of customer records)." \
         in manifest["sections"]["changes"]
-    # The proposals section (#16) is there, named and empty, for proposals to fill.
+    # The proposals section (#16) is there, named; none was open on that date.
     assert manifest["sections"]["escalations"]["proposals_awaiting_decision"] == {
         "title": "Proposals awaiting a decision", "lines": []}
     assert manifest["figures"][manifest["sections"]["headline"]["status"]]["value"] == "active"

@@ -16,7 +16,7 @@ from ledger.web import create_app
 README = Path(__file__).resolve().parents[2] / "README.md"
 CAMEL_CASE = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)*")
 TAGS = {"programs", "projects", "dependencies", "resources", "benefits", "risks", "decisions",
-        "reports", "history", "audit", "tokens", "health", "feeds"}
+        "reports", "history", "audit", "tokens", "health", "feeds", "proposals"}
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from ledger.domain.decision import Decision, decision_option
 from ledger.domain.dependency import Dependency
 from ledger.domain.program import Program, program_id_for_code
 from ledger.domain.project import Project, deliverable
+from ledger.domain.proposal import Proposal
 from ledger.domain.resource import SharedResource
 from ledger.domain.risk import Risk
 
@@ -138,3 +139,15 @@ def a_risk(status: str = "open") -> Risk:
     elif status == "closed":
         risk.close(PAT, "Cleansed")
     return drained(risk)
+
+
+def a_proposal(program_id: UUID = PROGRAM_ID, effective_at: datetime | None = None
+               ) -> Proposal:
+    """An open proposal of the program with two options and no commands."""
+    proposal = Proposal.propose(
+        program_id=program_id, title="Warehouse module", question="Defer or slip?",
+        forum="Steering committee", authority="Sponsor",
+        options=[{**decision_option("defer", "Defer it"), "commands": []},
+                 {**decision_option("slip", "Slip go-live"), "commands": []}],
+        affects={}, review_by=None, by=PAT, effective_at=effective_at)
+    return drained(proposal)

@@ -24,6 +24,7 @@ from ledger.domain.dependency import Dependency
 from ledger.domain.errors import InvalidInput
 from ledger.domain.program import Program
 from ledger.domain.project import Project, deliverable
+from ledger.domain.proposal import Proposal
 from ledger.domain.resource import SharedResource
 from ledger.domain.risk import Risk
 from tests.domain.given import (
@@ -33,6 +34,7 @@ from tests.domain.given import (
     a_dependency,
     a_program,
     a_project,
+    a_proposal,
     a_resource,
     a_risk,
     an_in_progress_project,
@@ -158,6 +160,15 @@ CATALOGUE: dict[type[LedgerAggregate.Event], Command] = {
         takes_effective_at=False),
     Decision.DecisionOutcomeReviewed: Command(a_decision, lambda d, by, at: _then(
         d, lambda: d.review_outcome("better", "s", [], by, at)), None),
+    Proposal.DecisionProposed: _created(lambda by, at: Proposal.propose(
+        program_id=PROGRAM_ID, title="t", question="q", forum="f", authority="a",
+        options=[{**decision_option("a", "A"), "commands": []},
+                 {**decision_option("b", "B"), "commands": []}], affects={}, review_by=None,
+        by=by, reason="because", effective_at=at), "because"),
+    Proposal.ProposalWithdrawn: Command(a_proposal, lambda p, by, at: _then(
+        p, lambda: p.withdraw(by, "because", at)), "because"),
+    Proposal.ProposalDecided: Command(a_proposal, lambda p, by, at: _then(
+        p, lambda: p.decided(uuid4(), "defer", by)), None, takes_effective_at=False),
 }
 EVENTS = [pytest.param(cls, id=cls.__qualname__) for cls in CATALOGUE]
 SETTABLE = [pytest.param(cls, id=cls.__qualname__)
@@ -352,13 +363,18 @@ def test_every_event_round_trips_through_the_stored_form_unchanged(
     assert mapper.to_domain_event(mapper.to_stored_event(event)) == event
 
 
-def _as_version_1(stored: StoredEvent, field: str) -> StoredEvent:
-    """The stored event (or snapshot) as version 1 wrote it: without ``field`` and without
-    a class version (a snapshot keeps the aggregate's state, and its version, in "state")."""
+def _as_version(stored: StoredEvent, version: int | None, *fields: str,
+                now: int) -> StoredEvent:
+    """The stored event (or snapshot) at version ``now`` as an older ``version`` wrote it,
+    without the ``fields`` added since (version 1 stored no class version; a snapshot keeps
+    the aggregate's state, and its version, in "state")."""
     whole = json.loads(stored.state)
     state = whole["state"] if stored.topic.endswith(":Snapshot") else whole
-    assert state.pop("class_version") == 2
-    del state[field]
+    assert state.pop("class_version") == now
+    if version is not None:
+        state["class_version"] = version
+    for field in fields:
+        del state[field]
     return StoredEvent(originator_id=stored.originator_id,
                        originator_version=stored.originator_version, topic=stored.topic,
                        state=json.dumps(whole).encode())
@@ -375,11 +391,11 @@ def _cited_decision() -> Decision:
         affects={}, review_by=None, by=WHO, cited_checkpoint=CITED)
 
 
-def test_a_decision_event_stores_the_checkpoint_it_cites_at_version_2() -> None:
+def test_a_decision_event_stores_the_checkpoint_it_cites_at_version_3() -> None:
     (recorded,) = _cited_decision().collect_events()
     mapper = _mapper()
     stored = mapper.to_stored_event(recorded)
-    assert b'"class_version":2' in stored.state
+    assert b'"class_version":3' in stored.state
     read = mapper.to_domain_event(stored)
     assert isinstance(read, Decision.DecisionRecorded)
     assert read.cited_checkpoint == {"id": 3, "tree_size": 17, "root": "ab" * 32}
@@ -389,7 +405,8 @@ def test_a_version_1_decision_is_read_with_no_cited_checkpoint() -> None:
     # Given a DecisionRecorded as version 1 stored it (no citation, no class_version)
     (recorded,) = _cited_decision().collect_events()
     mapper = _mapper()
-    v1 = _as_version_1(mapper.to_stored_event(recorded), "cited_checkpoint")
+    v1 = _as_version(mapper.to_stored_event(recorded), None, "cited_checkpoint",
+                     "prediction", now=3)
     # When it is read and the decision rebuilt from it
     event = mapper.to_domain_event(v1)
     decision = event.mutate(None)
@@ -405,11 +422,47 @@ def test_a_version_1_decision_snapshot_is_read_with_no_cited_checkpoint() -> Non
     decision = _cited_decision()
     decision.collect_events()
     mapper = _mapper()
-    v1 = _as_version_1(mapper.to_stored_event(Snapshot.take(decision)), "cited_checkpoint")
+    v1 = _as_version(mapper.to_stored_event(Snapshot.take(decision)), None,
+                     "cited_checkpoint", "prediction", now=3)
     restored = mapper.to_domain_event(v1).mutate(None)
     assert isinstance(restored, Decision)
-    assert restored.cited_checkpoint is None
+    assert restored.cited_checkpoint is None and restored.prediction is None
     assert (restored.id, restored.title) == (decision.id, "Defer")
+
+
+PREDICTION = {"proposal_id": str(uuid4()), "option": "defer", "position": 41, "lines": []}
+
+
+def test_a_decision_from_a_proposal_keeps_its_prediction_at_version_3() -> None:
+    decision = Decision.record(
+        program_id=PROGRAM_ID, title="Defer", question="Defer or slip?", forum="SteerCo",
+        authority="Sponsor", options=[decision_option("defer", "Defer it")],
+        chosen_option="defer", rationale="Go-live", tradeoffs="Scope", evidence=[],
+        affects={}, review_by=None, by=WHO, prediction=PREDICTION)
+    (recorded,) = decision.collect_events()
+    read = _mapper().to_domain_event(_mapper().to_stored_event(recorded))
+    assert isinstance(read, Decision.DecisionRecorded) and read.prediction == PREDICTION
+    assert read.mutate(None).prediction == PREDICTION  # type: ignore[union-attr]
+
+
+def test_a_version_2_decision_and_its_snapshot_are_read_with_no_prediction() -> None:
+    # Given a decision event and a snapshot as version 2 stored them (a citation, no prediction)
+    decision = _cited_decision()
+    (recorded,) = decision.collect_events()
+    mapper = _mapper()
+    event_v2 = _as_version(mapper.to_stored_event(recorded), 2, "prediction", now=3)
+    snapshot_v2 = _as_version(mapper.to_stored_event(Snapshot.take(decision)), 2,
+                              "prediction", now=3)
+    # When they are read
+    event = mapper.to_domain_event(event_v2)
+    from_event = event.mutate(None)
+    from_snapshot = mapper.to_domain_event(snapshot_v2).mutate(None)
+    # Then neither predicts anything, and the citation is kept
+    assert isinstance(event, Decision.DecisionRecorded) and event.prediction is None
+    for restored in (from_event, from_snapshot):
+        assert isinstance(restored, Decision)
+        assert restored.prediction is None
+        assert restored.cited_checkpoint == CITED.to_event()
 
 
 @pytest.mark.parametrize("bad", [(0, 1, "ab" * 32), (1, -1, "ab" * 32), (1, 1, "AB" * 32),

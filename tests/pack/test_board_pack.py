@@ -70,7 +70,7 @@ def test_changes_since_the_last_pack_are_told_in_words(demo: Demo) -> None:
     assert not any("Adopt SAP standard" in t for t in texts)
 
 
-def test_escalations_apply_the_at_risk_rule_and_leave_room_for_proposals(demo: Demo) -> None:
+def test_escalations_apply_the_at_risk_rule(demo: Demo) -> None:
     escalations = second_pack(demo).escalations
     assert escalations[PROPOSALS] == []
     [mock_loads, *_] = escalations["dependencies_at_risk"]
@@ -180,3 +180,20 @@ def test_a_previous_pack_before_the_program_existed_makes_everything_new(demo: D
     assert line.text == ("ERP transformation was defined after 01 Jan 2025: all of this pack "
                          "is new since then.")
     assert line.figures[0].positions == (1,)
+
+
+def test_a_proposal_awaits_a_decision_between_its_proposal_and_the_decision(
+        demo: Demo) -> None:
+    # The demo proposes hypercare cover on 8 June 2026 and decides it on 10 June.
+    waiting = build_pack(demo.ledger, demo.engine,
+                         PackRequest(demo.program_id, date(2026, 6, 9), date(2026, 6, 1)))
+    [line] = waiting.escalations[PROPOSALS]
+    assert line.text.startswith("“Hypercare cover for July and August”, proposed 08 Jun 2026 "
+                                "to the steering committee: “Two contract specialists")
+    assert line.figures[0].value == "open"
+    decided = build_pack(demo.ledger, demo.engine,
+                         PackRequest(demo.program_id, date(2026, 6, 11), date(2026, 6, 9)))
+    assert decided.escalations[PROPOSALS] == []
+    [taken] = [d for d in decided.decisions if d.title == "Hypercare cover for July and August"]
+    # A prediction names the benefit, not its id.
+    assert any(option.endswith("User adoption -10)") for option in taken.options)

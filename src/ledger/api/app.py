@@ -22,11 +22,13 @@ from ledger.api.routes import (
     imports,
     programs,
     projects,
+    proposals,
     resources,
     risks,
     tokens,
     transparency,
     webhooks,
+    whatif,
 )
 
 DESCRIPTION = """An event-sourced, tamper-evident ledger for program management.
@@ -52,7 +54,8 @@ def api_app(lifespan: Lifespan[FastAPI]) -> FastAPI:
     for router in (programs.router, projects.router, dependencies.router, resources.router,
                    benefits.router, risks.router, decisions.router, decisions.reports,
                    history.router, audit.router, tokens.router, feeds.router,
-                   webhooks.router, imports.router, board_pack.router):
+                   webhooks.router, imports.router, whatif.router, proposals.router,
+                   board_pack.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
     app.include_router(transparency.router)

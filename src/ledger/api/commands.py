@@ -15,11 +15,10 @@ from pydantic import WithJsonSchema
 from ledger.access import idempotency
 from ledger.access.authorization import component_program, may_post_commands, require_program
 from ledger.access.tokens import Principal
-from ledger.api.deps import IF_MATCH, PrincipalDep, parse_if_match
+from ledger.api.deps import IF_MATCH, PrincipalDep, parse_if_match, provenance
 from ledger.api.schemas.commands import Accepted
 from ledger.application import CommandResult
 from ledger.application.commands.base import Command
-from ledger.domain.base import Provenance
 from ledger.domain.errors import ConcurrencyConflict, InvalidInput
 from ledger.services import Services, ServicesDep
 
@@ -44,8 +43,7 @@ class CommandRunner:
         program_id = command.named_program() or component_program(
             self.principal, ledger.program_of, command.subject_id)
         require_program(self.principal, program_id)
-        by = Provenance(actor=self.principal.id,
-                        correlation_id=getattr(self.request.state, "request_id", None))
+        by = provenance(self.request, self.principal)
         if_match = parse_if_match(self.if_match_header)
 
         def action() -> CommandResult:

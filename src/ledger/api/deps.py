@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
@@ -26,6 +26,7 @@ from ledger.access.authorization import (
 )
 from ledger.access.tokens import Principal
 from ledger.api.problems import NotCaughtUp
+from ledger.domain.base import Provenance
 from ledger.domain.errors import InvalidInput, PreconditionFailed
 from ledger.projections.pages import MAX_POSITION
 from ledger.projections.tracking import current_position
@@ -54,6 +55,12 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def provenance(request: Request, principal: Principal) -> Provenance:
+    """Who records: the token's principal, never the body; and the request, for tracing."""
+    return Provenance(actor=principal.id,
+                      correlation_id=getattr(request.state, "request_id", None))
 
 
 def reader(principal: PrincipalDep) -> Principal:

@@ -10,8 +10,10 @@ the whole batch or none of it, and replay treats it as one command.
 
 from __future__ import annotations
 
-from contextlib import ExitStack
-from typing import TypeVar
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, ExitStack
+from copy import deepcopy
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import Recording
@@ -19,20 +21,47 @@ from eventsourcing.persistence import Recording
 from ledger.application import handlers  # noqa: F401 (registers every handler)
 from ledger.application.commands.base import Command
 from ledger.application.handling import Context, handler_for
-from ledger.application.service import CommandResult, LedgerService, kind_of
+from ledger.application.service import CommandResult, kind_of
+from ledger.audit.signing import Checkpoint
 from ledger.domain.base import LedgerAggregate, Provenance
+from ledger.domain.decision import Decision
+from ledger.domain.dependency import Dependency
 from ledger.domain.errors import InvalidInput, InvariantViolated, NotFound, PreconditionFailed
 from ledger.domain.program import Program
 
 TAggregate = TypeVar("TAggregate", bound=LedgerAggregate)
 
 
-class Batch:
-    """The commands run so far in one transaction, and the aggregates they changed."""
+class Source(Protocol):
+    """Where a batch reads the aggregates it has not touched yet: the event store
+    (``LedgerService``), or for a what-if the program as it stood at one position."""
 
-    def __init__(self, ledger: LedgerService, program_id: UUID, by: Provenance,
+    def load(self, aggregate_id: UUID, cls: type[TAggregate],
+             if_match: int | None = None) -> TAggregate: ...
+
+    def program_of(self, aggregate_id: UUID,
+                   cls: type[LedgerAggregate] = LedgerAggregate) -> UUID: ...
+
+    def current_states(self, aggregate_ids: Sequence[UUID],
+                       cls: type[TAggregate]) -> list[TAggregate]: ...
+
+    def exists(self, aggregate_id: UUID) -> bool: ...
+
+    def latest_checkpoint(self) -> Checkpoint | None: ...
+
+    def appending(self) -> AbstractContextManager[None]: ...
+
+
+class Batch:
+    """The commands run so far in one transaction, and the aggregates they changed.
+
+    Handlers read other aggregates through the batch (it is their ``Context.ledger``), so a
+    command sees what the commands before it did: a decision recorded earlier in the batch
+    can be cited, a project authorised earlier can be depended on."""
+
+    def __init__(self, source: Source, program_id: UUID, by: Provenance,
                  appending: ExitStack) -> None:
-        self.ledger = ledger
+        self.source = source
         self.program_id = program_id
         self.by = by
         self._appending = appending
@@ -47,7 +76,7 @@ class Batch:
         """The aggregate as this batch has left it (loaded once, then shared by its commands)."""
         aggregate = self._loaded.get(aggregate_id)
         if aggregate is None:
-            aggregate = self.ledger.load(aggregate_id, cls, if_match)
+            aggregate = self.source.load(aggregate_id, cls, if_match)
             self._loaded[aggregate_id] = aggregate
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {kind_of(cls)} with id {aggregate_id}")
@@ -57,9 +86,10 @@ class Batch:
                 f"batch, not {if_match}")
         return aggregate
 
-    def execute(self, command: Command, if_match: int | None = None) -> None:
+    def execute(self, command: Command, if_match: int | None = None) -> LedgerAggregate:
         """Run ``command`` after those before it: load its subject (as the batch has it),
-        check its program, hand it to its handler. Any error refuses the whole batch."""
+        check its program, hand it to its handler. Any error refuses the whole batch.
+        Returns the aggregate it made or acted on."""
         handler = handler_for(type(command))
         if command.creates and if_match is not None:
             raise InvalidInput("If-Match", "this command creates something new; there is "
@@ -72,10 +102,10 @@ class Batch:
             self.load(command.subject_id, command.subject, if_match)
         program = self._program_for(command, subject)
         if not self._appended:  # from the first change to the commit, one writer at a time
-            self._appending.enter_context(self.ledger.appending())
+            self._appending.enter_context(self.source.appending())
             self._appended = True
         before = {a.id: a.version for a in (subject, program) if a is not None}
-        made = handler(command, subject, Context(self.by, program, self.ledger))
+        made = handler(command, subject, Context(self.by, program, self))
         if command.creates:
             assert program is not None and made is not None
             program.register_component(kind_of(type(made)), made, self.by)
@@ -91,6 +121,44 @@ class Batch:
                 touched.append(aggregate)
         self._changed += [a for a in touched if all(a is not seen for seen in self._changed)]
         self._steps.append((command, result, {a.id: a.version for a in touched}))
+        return result
+
+    def attempt(self, command: Command) -> LedgerAggregate:
+        """Run ``command`` as ``execute`` does; if it is refused, leave the batch as it was
+        before it, so later commands run as if it had never been asked (a what-if reports
+        each refusal and goes on)."""
+        kept = deepcopy((self._loaded, self._changed, self._steps))
+        try:
+            return self.execute(command)
+        except Exception:
+            self._loaded, self._changed, self._steps = kept
+            raise
+
+    def cited_decision(self, decision_id: UUID | None) -> Decision | None:
+        """The decision a command cites, as this batch has it (it may have recorded it)."""
+        return None if decision_id is None else self.load(decision_id, Decision)
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self._loaded or self.source.exists(aggregate_id)
+
+    def active_edges(self, program: Program) -> list[tuple[UUID, UUID]]:
+        """(provider, consumer) for every dependency of the program that is not withdrawn,
+        with those this batch declared or changed as it left them."""
+        ids = program.component_ids("dependency")
+        untouched = [i for i in ids if i not in self._loaded]
+        states: dict[UUID, LedgerAggregate] = dict(
+            zip(untouched, self.source.current_states(untouched, Dependency), strict=True))
+        states.update((i, self._loaded[i]) for i in ids if i in self._loaded)
+        return [d.edge for d in (states[i] for i in ids)
+                if isinstance(d, Dependency) and d.is_active]
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        return self.source.latest_checkpoint()
+
+    @property
+    def aggregates(self) -> dict[UUID, LedgerAggregate]:
+        """Every aggregate the batch has read or made, as its commands left them."""
+        return dict(self._loaded)
 
     @property
     def changed(self) -> list[LedgerAggregate]:
@@ -117,7 +185,7 @@ class Batch:
             return known.id
         if known is not None:
             return known.program_id  # type: ignore[attr-defined,no-any-return]
-        return self.ledger.program_of(command.subject_id, command.subject or Program)
+        return self.source.program_of(command.subject_id, command.subject or Program)
 
     def _program_for(self, command: Command,
                      subject: LedgerAggregate | None) -> Program | None:

@@ -11,26 +11,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
 
 from ledger.application.commands.base import Command
-from ledger.application.service import LedgerService
+from ledger.audit.signing import Checkpoint
 from ledger.domain.base import LedgerAggregate, Provenance
+from ledger.domain.decision import Decision
 from ledger.domain.program import Program
 
 Handler = Callable[[Any, Any, "Context"], LedgerAggregate | None]
 THandler = TypeVar("THandler", bound=Handler)
+TAggregate = TypeVar("TAggregate", bound=LedgerAggregate)
 _HANDLERS: dict[type[Command], Handler] = {}
+
+
+class Reads(Protocol):
+    """What a handler may consult besides its subject: other aggregates as the batch it runs
+    in has left them (so a command sees what the commands before it did), the program's
+    dependency graph, and the log's latest signed checkpoint."""
+
+    def load(self, aggregate_id: UUID, cls: type[TAggregate],
+             if_match: int | None = None) -> TAggregate: ...
+
+    def cited_decision(self, decision_id: UUID | None) -> Decision | None: ...
+
+    def exists(self, aggregate_id: UUID) -> bool: ...
+
+    def active_edges(self, program: Program) -> list[tuple[UUID, UUID]]: ...
+
+    def latest_checkpoint(self) -> Checkpoint | None: ...
 
 
 @dataclass(frozen=True)
 class Context:
     """Who asks, the program the subject belongs to (open, unless the command is addressed to
-    the program itself), and the ledger, for rules that consult other aggregates."""
+    the program itself), and what the handler may read, for rules that consult other
+    aggregates."""
 
     by: Provenance
     program_or_none: Program | None
-    ledger: LedgerService
+    ledger: Reads
 
     @property
     def program(self) -> Program:

@@ -40,6 +40,9 @@ class ProgramAsOf:
                 f"this is the state after the whole command, at position "
                 f"{self.resolved_position}, since no reader ever saw a command half done")
 
+    def all_components(self) -> list[LedgerAggregate]:
+        return [c for components in self.components.values() for c in components]
+
     def to_plain(self) -> dict[str, Any]:
         """JSON-ready: each aggregate's id, version and public state."""
         return {

@@ -4,10 +4,13 @@ forecast and drift, and "watermelon" projects (green outside, red inside)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from ledger.application.reviews import BenefitOutcome, Measurement, Reviews, measurement_series
+from ledger.application.measurements import linear_forecast, measurement_series
+from ledger.application.reviews import BenefitOutcome, Reviews
+from ledger.application.simulation.figures import program_figures
 from ledger.domain.benefit import Benefit, realization
 from ledger.domain.decision import Decision
 from ledger.domain.errors import InvalidInput
@@ -47,6 +50,7 @@ class BenefitRealization:
 class DecisionOutcome:
     decision: Decision
     benefits: list[BenefitOutcome]
+    prediction_error: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,13 @@ class Reports(Reviews):
                             if isinstance(d, Decision)), key=lambda d: d.taken_at)
         chosen = [d for d in decisions if (start is None or d.taken_at >= start)
                   and (end is None or d.taken_at <= end)]
-        return [DecisionOutcome(d, self.review_decision(d.id).benefits) for d in chosen]
+        now = program_figures(state.program, state.all_components(), datetime.now(UTC).date())
+        outcomes = []
+        for decision in chosen:
+            review = self.review_decision(decision.id, now)
+            outcomes.append(DecisionOutcome(decision, review.benefits, None if review.prediction
+                                            is None else review.prediction.error))
+        return outcomes
 
     def benefits_realization(self, program_id: UUID) -> list[BenefitRealization]:
         state = self.program_as_of(program_id)
@@ -83,7 +93,7 @@ class Reports(Reviews):
         profile = benefit.profile or {}
         drift = self._target_revisions(benefit.id)
         baseline, target = profile.get("baseline_value"), profile.get("target_value")
-        forecast = _linear_forecast(series, profile.get("baseline_date"),
+        forecast = linear_forecast(series, profile.get("baseline_date"),
                                     profile.get("target_date"))
         return BenefitRealization(
             benefit_id=benefit.id, name=benefit.name, unit=benefit.unit, baseline=baseline,
@@ -142,27 +152,3 @@ def _share(baseline: float | None, target: float | None, value: float | None) ->
     if baseline is None or target is None or value is None:
         return None
     return realization(baseline, target, value)
-
-
-def _linear_forecast(series: list[Measurement], since: date | None,
-                     target_date: date | None) -> float | None:
-    """Least-squares line through the measurements since the baseline, read at the target
-    date. Two points at least; a forecast is a trend, not a promise."""
-    if since is None or target_date is None:
-        return None
-    points = [(_days(m.effective_at.date(), since), m.value)
-              for m in series if m.effective_at.date() >= since]
-    if len(points) < 2:
-        return None
-    n = len(points)
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    if spread == 0:
-        return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
-    return mean_y + slope * (_days(target_date, since) - mean_x)
-
-
-def _days(day: date, since: date) -> float:
-    return float((day - since).days)

@@ -5,23 +5,19 @@ what happened afterwards to everything it affected."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from ledger.application.history import History
+from ledger.application.measurements import Measurement, measurement_series
 from ledger.application.replay import ProgramAsOf
+from ledger.application.simulation.figures import Figures, program_figures
+from ledger.application.simulation.predictions import PredictionCheck, check_prediction
 from ledger.domain.benefit import Benefit, realization
 from ledger.domain.decision import Decision
 from ledger.domain.project import Project
 from ledger.domain.risk import Risk
-
-
-@dataclass(frozen=True)
-class Measurement:
-    measurement_id: str
-    effective_at: datetime
-    value: float
 
 
 @dataclass(frozen=True)
@@ -67,11 +63,13 @@ class DecisionReview:
     projects: list[ProjectHealth] = field(default_factory=list)
     risks: list[RiskChange] = field(default_factory=list)
     superseded_by_chain: list[Decision] = field(default_factory=list)
+    prediction: PredictionCheck | None = None
 
 
 class Reviews(History):
-    def review_decision(self, decision_id: UUID) -> DecisionReview:
-        """Everything a steering committee asks of a past decision, replayed from events."""
+    def review_decision(self, decision_id: UUID, now: Figures | None = None) -> DecisionReview:
+        """Everything a steering committee asks of a past decision, replayed from events;
+        ``now``: the program's figures, if the caller has them already."""
         decision = self.load(decision_id, Decision)
         recorded = self._positions(decision_id)[1]
         then = self.program_as_of(decision.program_id, position=recorded,
@@ -87,7 +85,20 @@ class Reviews(History):
         for risk in self.current_states(decision.affects.get("risk", []), Risk):
             review.risks.append(_risk_change(risk, known_then.get(risk.id)))
         review.superseded_by_chain = self._successors(decision)
+        review.prediction = self.check_prediction(decision, now)
         return review
+
+    def check_prediction(self, decision: Decision,
+                         now: Figures | None = None) -> PredictionCheck | None:
+        """For a decision taken from a proposal, what it was predicted to do against the
+        program's figures now (``now``, if the caller has them already)."""
+        if not decision.prediction:
+            return None
+        if now is None:
+            state = self.program_as_of(decision.program_id)
+            now = program_figures(state.program, state.all_components(),
+                                  datetime.now(UTC).date())
+        return check_prediction(decision.prediction, now)
 
     def _benefit_outcome(self, decision: Decision, now: Benefit,
                          then: Any) -> BenefitOutcome:
@@ -109,15 +120,6 @@ class Reviews(History):
             current = self.load(current.superseded_by, Decision)
             chain.append(current)
         return chain
-
-
-def measurement_series(benefit: Benefit) -> list[Measurement]:
-    """Measurements in effective-time order, corrections applied."""
-    return sorted(
-        (Measurement(key, benefit.measured_at[key], value)
-         for key, value in benefit.measurements.items()),
-        key=lambda m: (m.effective_at, m.measurement_id),
-    )
 
 
 def _realization(benefit: Benefit) -> float | None:

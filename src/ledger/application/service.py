@@ -34,13 +34,14 @@ from ledger.domain.dependency import Dependency
 from ledger.domain.errors import NotFound, PreconditionFailed
 from ledger.domain.program import Program
 from ledger.domain.project import Project
+from ledger.domain.proposal import Proposal
 from ledger.domain.resource import SharedResource
 from ledger.domain.risk import Risk
 from ledger.settings import APPLICATION_NAME, Settings
 from ledger.store import ChainedApplicationRecorder, busy_is_a_conflict
 
 AGGREGATE_CLASSES: tuple[type[LedgerAggregate], ...] = (
-    Program, Project, Dependency, SharedResource, Benefit, Risk, Decision,
+    Program, Project, Dependency, SharedResource, Benefit, Risk, Decision, Proposal,
 )
 TAggregate = TypeVar("TAggregate", bound=LedgerAggregate)
 T = TypeVar("T")

@@ -20,6 +20,7 @@ def build_app() -> typer.Typer:
     from ledger.cli.serve import serve
     from ledger.cli.state import state
     from ledger.cli.tokens import app as tokens_app
+    from ledger.cli.whatif import what_if
     from ledger.cli.witness import app as witness_app
 
     app = typer.Typer(
@@ -40,6 +41,7 @@ def build_app() -> typer.Typer:
     app.add_typer(import_app, name="import")
     app.command()(demo)
     app.command()(state)
+    app.command("what-if")(what_if)
     app.command("board-pack")(board_pack)
     return app
 

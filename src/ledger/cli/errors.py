@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import sqlalchemy.exc
 import typer
@@ -15,7 +16,7 @@ from ledger.domain.errors import LedgerError
 stderr = Console(stderr=True, soft_wrap=True)
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line and exit with ``code``."""
     stderr.print(f"[red]error:[/red] {message}", highlight=False)
     raise typer.Exit(code)

@@ -11,16 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ledger.access.authorization import may_post_commands, require_program
-from ledger.access.tokens import authenticate
 from ledger.api.schemas.imports import ImportOut
 from ledger.application.imports.measurements import ImportOptions, import_measurements
-from ledger.bootstrap import open_migrated_engine
 from ledger.cli.errors import fail
-from ledger.cli.session import open_cli_ledger
+from ledger.cli.session import editor_of, open_cli_ledger
 from ledger.domain.base import Provenance
 from ledger.domain.errors import InvalidRows
-from ledger.domain.program import program_id_for_code
 from ledger.settings import Settings
 
 app = typer.Typer(help="Import facts from other systems' exports.", no_args_is_help=True)
@@ -48,17 +44,7 @@ def measurements(
     """Import benefit measurements: columns benefit, value, effective_at, source, note."""
     settings = Settings()
     content = file.read_bytes()
-    engine = open_migrated_engine(settings)
-    try:
-        principal = authenticate(engine, token.strip())
-    finally:
-        engine.dispose()
-    if principal is None:
-        fail("the token is unknown or revoked; create one with `ledger tokens create`", code=2)
-    assert principal is not None
-    program_id = program_id_for_code(program)
-    may_post_commands(principal)
-    require_program(principal, program_id)
+    principal, program_id = editor_of(settings, token, program)
     with open_cli_ledger(settings) as ledger:
         if not ledger.exists(program_id):
             fail(f"no program with code {program.upper()}")

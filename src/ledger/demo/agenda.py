@@ -31,6 +31,7 @@ class Story:
     decisions: dict[str, UUID] = field(default_factory=dict)
     dependencies: dict[str, UUID] = field(default_factory=dict)
     resource_id: UUID | None = None
+    proposal_id: UUID | None = None
     noise: random.Random = field(default_factory=lambda: random.Random(2025))
     agenda: list[tuple[datetime, int, Callable[[], object]]] = field(default_factory=list)
     _scheduled: int = 0

@@ -27,6 +27,7 @@ from ledger.application.commands.projects import ChangeProjectScope, DeliverDeli
 from ledger.application.commands.resources import RegisterResource
 from ledger.demo.agenda import PMO, Story, allocate
 from ledger.demo.calendar import on
+from ledger.demo.proposal import schedule_proposal
 from ledger.demo.readings import schedule_measurements, schedule_risks
 from ledger.domain.base import Provenance
 
@@ -41,6 +42,7 @@ def schedule_governance(story: Story) -> None:
     schedule_risks(story)
     _deferral_and_rebaseline(story)
     _deliveries(story)
+    schedule_proposal(story)
     _reviews(story)
 
 

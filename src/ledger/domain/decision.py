@@ -66,20 +66,27 @@ def decision_option(
 class Decision(LedgerAggregate):
     """A governance decision: what was asked, the options, the choice and what was given up.
 
-    Version 2 added ``cited_checkpoint``; snapshots of version 1 are read with none."""
+    Version 2 added ``cited_checkpoint``; snapshots of version 1 are read with none.
+    Version 3 added ``prediction``; snapshots of version 2 are read with none."""
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["cited_checkpoint"] = None
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        state["prediction"] = None
+
     class DecisionRecorded(LedgerAggregate.Created):
         """Version 2 added ``cited_checkpoint``, the signed checkpoint current when the
         decision was recorded (None if none had been signed); version 1 events are read
-        with None."""
+        with None. Version 3 added ``prediction``: for a decision taken from a proposal,
+        what the chosen option was simulated to do (the figures, and the position they were
+        computed at); version 2 events, and decisions taken directly, have None."""
 
-        class_version = 2
+        class_version = 3
 
         program_id: UUID
         title: str
@@ -94,10 +101,15 @@ class Decision(LedgerAggregate):
         affects: dict[str, list[UUID]]
         review_by: date | None
         cited_checkpoint: dict[str, Any] | None
+        prediction: dict[str, Any] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["cited_checkpoint"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["prediction"] = None
 
     class DecisionSuperseded(LedgerAggregate.Event):
         by_decision_id: UUID
@@ -133,6 +145,7 @@ class Decision(LedgerAggregate):
         affects: dict[str, list[UUID]],
         review_by: date | None,
         cited_checkpoint: dict[str, Any] | None,
+        prediction: dict[str, Any] | None,
         effective_at: datetime,
     ) -> None:
         self.program_id = program_id
@@ -148,6 +161,7 @@ class Decision(LedgerAggregate):
         self.affects = {kind: list(ids) for kind, ids in affects.items()}
         self.review_by = review_by
         self.cited_checkpoint = None if cited_checkpoint is None else dict(cited_checkpoint)
+        self.prediction = None if prediction is None else dict(prediction)
         self.taken_at = effective_at
         self.superseded_by: UUID | None = None
         self.outcome_verdicts: list[str] = []
@@ -172,9 +186,12 @@ class Decision(LedgerAggregate):
         by: Provenance,
         effective_at: datetime | None = None,
         cited_checkpoint: CitedCheckpoint | None = None,
+        prediction: dict[str, Any] | None = None,
+        id: UUID | None = None,
     ) -> Self:
         """``cited_checkpoint`` is the log's latest signed checkpoint, which the caller
-        reads: the domain has no storage."""
+        reads: the domain has no storage. ``prediction`` and ``id`` come from a proposal:
+        its simulated figures, and the id its option's commands already cite."""
         keys = [option["key"] for option in options]
         if not options:
             raise InvalidInput("options", "list at least one option, with the chosen one")
@@ -190,6 +207,7 @@ class Decision(LedgerAggregate):
         return cls._start(
             cls.DecisionRecorded,
             by,
+            id=id,
             reason=rationale,
             effective_at=effective_at,
             program_id=program_id,
@@ -205,6 +223,7 @@ class Decision(LedgerAggregate):
             affects={kind: list(dict.fromkeys(affects.get(kind, []))) for kind in AFFECTED_KINDS},
             review_by=review_by,
             cited_checkpoint=None if cited_checkpoint is None else cited_checkpoint.to_event(),
+            prediction=prediction,
         )
 
     def affects_entity(self, kind: str, entity_id: UUID) -> bool:

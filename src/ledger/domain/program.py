@@ -10,7 +10,8 @@ from ledger.domain.base import LedgerAggregate, Provenance, require_choice, requ
 from ledger.domain.errors import InvariantViolated, NotFound
 from ledger.domain.lifecycle import PROGRAM_LIFECYCLE
 
-COMPONENT_KINDS = frozenset({"project", "dependency", "resource", "benefit", "risk", "decision"})
+COMPONENT_KINDS = frozenset({"project", "dependency", "resource", "benefit", "risk", "decision",
+                             "proposal"})
 FINAL_STATUSES = frozenset({"closed", "cancelled"})
 
 

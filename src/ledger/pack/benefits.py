@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from ledger.application.reviews import measurement_series
+from ledger.application.measurements import measurement_series
 from ledger.domain.benefit import Benefit
 from ledger.pack.charts import benefit_chart
 from ledger.pack.cut import Cut

@@ -27,7 +27,7 @@ class PackRequest:
 
 
 def build_pack(ledger: ProgramLedger, engine: Engine, request: PackRequest,
-               proposals: escalations.ProposalSource = escalations.no_proposals) -> Pack:
+               proposals: escalations.ProposalSource = escalations.open_proposals) -> Pack:
     if request.since is not None and request.since >= request.as_of:
         raise InvalidInput("since", f"must be before as_of ({request.as_of.isoformat()}): it "
                            "is the previous pack's date")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from ledger.application.reviews import measurement_series
+from ledger.application.measurements import measurement_series
 from ledger.domain.benefit import Benefit
 from ledger.pack.cut import Cut, end_of
 from ledger.pack.headline import latest_reason, rating_figure

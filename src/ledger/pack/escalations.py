@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ledger.application.simulation.proposals import decision_of
 from ledger.domain.risk import Risk
 from ledger.pack.cut import Cut
 from ledger.pack.model import ESCALATION_TITLES, PROPOSALS, Figure, Line
@@ -16,17 +17,33 @@ from ledger.projections.dependencies import OPEN_STATUSES, is_at_risk
 
 QUARTER_MONTHS = 3  # "the next quarter": the pack's month and the two after it
 
-# Proposals awaiting a decision (#16) plug in here: a function from the cut to its lines.
-# Empty until proposals exist; the section shows that there are none.
+# Where proposals awaiting a decision come from: a function from the cut to its lines. By
+# default the program's open proposals (#16); a caller may give another source.
 ProposalSource = Callable[[Cut], list[Line]]
 
 
-def no_proposals(now: Cut) -> list[Line]:
-    return []
+def open_proposals(now: Cut) -> list[Line]:
+    """Proposals still open on the pack's date: proposed, neither decided nor withdrawn. A
+    proposal whose decision was taken by then is decided, whatever time its own mark bears
+    (the mark is recorded with the decision, at the time of recording)."""
+    lines = []
+    for proposal in now.of("proposal"):
+        aggregate: Any = proposal.aggregate
+        taken = any(now.get(decision_of(aggregate.id, str(o.get("key"))))
+                    for o in aggregate.options)
+        if aggregate.status != "open" or taken:
+            continue
+        options = ", ".join(f"“{o.get('summary') or o.get('key')}”" for o in aggregate.options)
+        lines.append(Line(
+            f"“{aggregate.title}”, proposed {day(aggregate.proposed_at.date())} to the "
+            f"{aggregate.forum.lower()}: {options}.",
+            (Figure(f"escalation/proposal/{aggregate.id}", f"{aggregate.title}: status",
+                    aggregate.status, tuple(proposal.positions("status"))),)))
+    return lines
 
 
 def escalations(now: Cut, then: Cut | None,
-                proposals: ProposalSource = no_proposals) -> dict[str, list[Line]]:
+                proposals: ProposalSource = open_proposals) -> dict[str, list[Line]]:
     found = {
         PROPOSALS: proposals(now),
         "overdue_reviews": list(_overdue_reviews(now)),

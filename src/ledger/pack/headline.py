@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.application.reports import _linear_forecast
-from ledger.application.reviews import measurement_series
+from ledger.application.measurements import linear_forecast, measurement_series
 from ledger.domain.benefit import realization
 from ledger.domain.project import Project
 from ledger.pack.cut import Cut
@@ -53,7 +52,7 @@ def benefit_figures(benefit: Traced) -> tuple[Figure, Figure, Figure]:
     baseline, target = profile.get("baseline_value"), profile.get("target_value")
     share = (realization(baseline, target, series[-1].value)
              if series and baseline is not None and target is not None else None)
-    forecast = _linear_forecast(series, profile.get("baseline_date"), profile.get("target_date"))
+    forecast = linear_forecast(series, profile.get("baseline_date"), profile.get("target_date"))
     measured = tuple(benefit.positions("profile", "measurements"))
     key, name, unit = f"benefit/{aggregate.id}", aggregate.name, aggregate.unit
     return (

@@ -101,8 +101,8 @@ class Checkpoint:
         return self.id is not None
 
 
-# Escalation groups, in the order the board takes them. Proposals come from #16 (what-if
-# and proposals): until that lands, PROPOSALS stays empty and the section says so.
+# Escalation groups, in the order the board takes them. PROPOSALS lists the program's open
+# proposals (#16) by default (``escalations.open_proposals``).
 PROPOSALS = "proposals_awaiting_decision"
 ESCALATION_TITLES = {
     PROPOSALS: "Proposals awaiting a decision",

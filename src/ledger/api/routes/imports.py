@@ -12,12 +12,11 @@ from fastapi.responses import JSONResponse
 
 from ledger.access.authorization import may_post_commands, require_program
 from ledger.api.commands import raw_body
-from ledger.api.deps import PrincipalDep
+from ledger.api.deps import PrincipalDep, provenance
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.imports import ImportOut
 from ledger.application.commands.fields import LINE
 from ledger.application.imports.measurements import ImportOptions, import_measurements
-from ledger.domain.base import Provenance
 from ledger.domain.errors import InvalidInput
 from ledger.services import ServicesDep
 
@@ -59,8 +58,7 @@ def import_measurement_file(
     if request.headers.get("content-type", "").lower().startswith("multipart/"):
         raise InvalidInput("body", "send the file's own bytes as the body (curl "
                                    "--data-binary @file.xlsx), not a multipart form")
-    by = Provenance(actor=principal.id,
-                    correlation_id=getattr(request.state, "request_id", None))
+    by = provenance(request, principal)
     report = import_measurements(services.ledger, program_id, by, content, filename,
                                  ImportOptions(dry_run, corrections, reason))
     if report.writes and not report.dry_run:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from ledger.application.replay import aggregate_state
 from ledger.application.reports import BenefitRealization, DecisionOutcome, StatusJump
 from ledger.application.reviews import BenefitOutcome, DecisionReview, ProjectHealth, RiskChange
+from ledger.application.simulation.predictions import PredictionCheck
 from ledger.audit.citations import Citation
 from ledger.audit.signing import Checkpoint
 from ledger.projections.encoding import plain
@@ -65,6 +66,41 @@ def _ref(checkpoint: Checkpoint | None) -> CheckpointRef | None:
                          root=checkpoint.root.hex(), created_at=checkpoint.created_at)
 
 
+class PredictionLineOut(BaseModel):
+    section: str
+    id: str
+    name: str | None
+    figure: str | None
+    baseline: Any = Field(description="The figure when the decision was simulated.")
+    predicted: Any
+    actual: Any = Field(description="The figure now, from the ledger.")
+    miss: float | None = Field(description="actual - predicted, for numbers, in the "
+                                           "figure's own units.")
+    held: bool
+
+
+class PredictionOut(BaseModel):
+    """What a decision taken from a proposal was predicted to do, against what happened."""
+
+    proposal_id: str
+    option: str
+    position: int = Field(description="The position the prediction was computed at.")
+    computed_at: str
+    lines: list[PredictionLineOut]
+    error: dict[str, Any] = Field(description=(
+        "figures (predicted), missed (not as predicted now) and "
+        "mean_absolute_percentage_error over the numeric figures (null when none)."))
+
+    @classmethod
+    def of(cls, check: PredictionCheck | None) -> PredictionOut | None:
+        if check is None:
+            return None
+        return cls(proposal_id=check.proposal_id, option=check.option,
+                   position=check.position, computed_at=check.computed_at,
+                   lines=[PredictionLineOut(**line) for line in check.lines],
+                   error=check.error)
+
+
 class DecisionReviewOut(BaseModel):
     """What was decided, what the program looked like then, and what happened since."""
 
@@ -77,6 +113,9 @@ class DecisionReviewOut(BaseModel):
     outcome_reviews: list[dict[str, Any]]
     superseded_by_chain: list[DecisionRef]
     log: DecisionInLog
+    prediction: PredictionOut | None = Field(description=(
+        "For a decision taken from a proposal: each figure its option was simulated to move, "
+        "predicted against actual; null for a decision recorded directly."))
 
     @classmethod
     def of(cls, review: DecisionReview, citation: Citation) -> DecisionReviewOut:
@@ -90,17 +129,21 @@ class DecisionReviewOut(BaseModel):
             outcome_reviews=plain(review.decision.outcome_reviews),
             superseded_by_chain=[DecisionRef(id=d.id, title=d.title, taken_at=d.taken_at)
                                  for d in review.superseded_by_chain],
-            log=DecisionInLog.of(citation))
+            log=DecisionInLog.of(citation), prediction=PredictionOut.of(review.prediction))
 
 
 class DecisionOutcomeOut(BaseModel):
     decision: dict[str, Any]
     benefits: list[BenefitOutcome]
+    prediction_error: dict[str, Any] | None = Field(default=None, description=(
+        "For a decision taken from a proposal: how many figures were predicted, how many "
+        "missed, and the mean absolute percentage error."))
 
     @classmethod
     def of(cls, outcome: DecisionOutcome) -> DecisionOutcomeOut:
         state = aggregate_state(outcome.decision)
-        return cls(decision={"id": state["id"], **state["state"]}, benefits=outcome.benefits)
+        return cls(decision={"id": state["id"], **state["state"]}, benefits=outcome.benefits,
+                   prediction_error=outcome.prediction_error)
 
 
 __all__ = ["BenefitRealization", "DecisionOutcomeOut", "DecisionReviewOut", "StatusJump"]

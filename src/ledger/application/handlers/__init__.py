@@ -8,6 +8,7 @@ from ledger.application.handlers import (  # noqa: F401 (imported to register th
     imports,
     programs,
     projects,
+    proposals,
     resources,
     risks,
 )

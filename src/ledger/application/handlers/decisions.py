@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 from ledger.application.commands.decisions import (
     RecordDecision,
     ReviewDecisionOutcome,
@@ -19,6 +22,13 @@ from ledger.domain.program import Program
 
 @handles(RecordDecision)
 def record(command: RecordDecision, program: Program, context: Context) -> Decision:
+    return record_decision(command, program, context)
+
+
+def record_decision(command: RecordDecision, program: Program, context: Context,
+                    decision_id: UUID | None = None,
+                    prediction: dict[str, Any] | None = None) -> Decision:
+    """A decision as recorded directly, or (with its id and prediction) from a proposal."""
     affects = command.affects.by_kind()
     for kind in AFFECTED_KINDS:
         for entity_id in affects.get(kind, []):
@@ -37,7 +47,7 @@ def record(command: RecordDecision, program: Program, context: Context) -> Decis
         chosen_option=command.chosen_option, rationale=command.rationale,
         tradeoffs=command.tradeoffs, evidence=command.evidence, affects=affects,
         review_by=command.review_by, by=context.by, effective_at=command.effective_at,
-        cited_checkpoint=cited,
+        cited_checkpoint=cited, prediction=prediction, id=decision_id,
     )
 
 
