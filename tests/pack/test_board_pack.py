@@ -133,9 +133,10 @@ def test_the_page_links_every_figure_to_its_event_in_the_audit_timeline(demo: De
     assert page.count("<svg") == 3  # a chart per benefit
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 def test_the_pdf_states_the_headline_a_change_and_an_escalation(demo: Demo,
                                                                  tmp_path: Path) -> None:
+    assert shutil.which("pdftotext") and shutil.which("pdfinfo"), \
+        "the PDF test reads the PDF with poppler-utils, which .ci/run installs"
     key = load_or_create_signing_key(demo.settings.resolved_signing_key_path)
     create_checkpoint(demo.engine, key)  # a second one: the pack names the latest
     pdf = tmp_path / "pack.pdf"
