@@ -28,6 +28,8 @@ from bench import (
     report,
     scenarios,
     sqlite_baselines,
+    standby,
+    whatif,
 )
 from bench.databases import throwaway
 from bench.logcache import log_copy
@@ -40,10 +42,11 @@ from ledger.settings import Settings
 SIZES = {
     "quick": {"b1": 200, "b2": 20_000, "b3": 200_000, "b4": 200, "http": 80, "repeats": 10,
               "commands": 100, "long_stream": 2_000, "postgresql": (20_000, 5_000),
-              "sqlite": (10_000, 2_000)},
+              "sqlite": (10_000, 2_000), "standby": (100, 3.0)},
     "full": {"b1": 2_000, "b2": 200_000, "b3": 1_000_000, "b4": 1_000, "http": 800,
              "repeats": 30, "commands": 500, "long_stream": 10_000,
-             "postgresql": (1_000_000, 100_000), "sqlite": (100_000, 10_000)},
+             "postgresql": (1_000_000, 100_000), "sqlite": (100_000, 10_000),
+             "standby": (1_000, 15.0)},
 }
 
 
@@ -87,6 +90,7 @@ def log_suite(backend: str, sizes: dict, figures: dict[str, Figure],
             try:
                 program = log.programs[0]
                 out.append(scenarios.p5_program_as_of(ledger, program, sizes["repeats"], prefix))
+                out.append(whatif.p8_what_if(ledger, program, sizes["repeats"], out[-1], prefix))
                 out.append(scenarios.p5_aggregate_as_of(ledger, program, sizes["long_stream"],
                                                         sizes["repeats"], prefix))
                 if postgres:
@@ -156,6 +160,7 @@ def run(size: str, fresh: bool, write_path_only: bool = False) -> list[Figure]:
         phases += [
             ("PostgreSQL logs", lambda: log_suite("postgresql", sizes, figures, fresh)),
             ("SQLite logs (P7)", lambda: log_suite("sqlite", sizes, figures, fresh)),
+            ("Standby reads (S1, S2)", lambda: standby.measure(*sizes["standby"])),
             ("P10 board pack", lambda: board_pack.p10_figures(sizes["repeats"])),
         ]
     for name, measure in phases:
@@ -175,12 +180,21 @@ def main() -> None:
     parser.add_argument("--write-path", action="store_true",
                         help="only the write path's figures (issue 15): B1-B4, B5 beside L1 "
                              "on a new program, H0, P1-P3 (a few minutes at full size)")
+    parser.add_argument("--standby", action="store_true",
+                        help="only the hot-standby read figures S1 and S2 (issue 20), on a "
+                             "throwaway primary and standby")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     arguments = parser.parse_args()
     # A terminated run still leaves through every `finally`, so its databases are dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     size = "quick" if arguments.quick else "full"
     started = time.perf_counter()
+    if arguments.standby:
+        figures = standby.measure(*SIZES[size]["standby"])
+        print(report.markdown(figures))
+        print(f"\nstandby reads ({size} sizes): {time.perf_counter() - started:.0f} s wall",
+              file=sys.stderr)
+        return
     figures = run(size, arguments.fresh_logs, arguments.write_path)
     seconds = time.perf_counter() - started
     if arguments.write_path:

@@ -32,7 +32,9 @@ REPORT = {"overall": "green", "schedule": "green", "cost": "green", "scope": "gr
 SPREAD_PROGRAMS = 8
 # P2's two forms (TARGETS.md): what, commands/s at least, p99 at most (ms; 0: no limit).
 FORMS = {"P2": (f"16 clients spread over {SPREAD_PROGRAMS} programs", 400, 100),
-         "P2.one": ("16 clients on 1 program", 150, 0)}
+         "P2.one": ("16 clients on 1 program", 150, 0),
+         "P2.whatif": (f"16 clients over {SPREAD_PROGRAMS} programs, a board running "
+                       "what-ifs beside them", 400, 100)}
 WORKERS = (1, 2)  # API processes; the first serves every figure, the others P2's two forms
 
 
@@ -167,10 +169,14 @@ def figures(result: dict[str, Any], mode: str, b1_ms: float, b1_rate: float,
         met = throughput >= least and not result["errors"] and p99 <= (p99_limit or p99)
         suffix, processes = ("", "") if workers == 1 else (f".w{workers}",
                                                            f", {workers} API processes")
+        board = {k: result[k] for k in ("what_ifs", "what_if_p50_ms") if k in result}
+        if "what_if_errors" in result:
+            met = met and not result["what_if_errors"]
+            board["what_if_errors"] = float(len(result["what_if_errors"]))
         return [Figure(mode + suffix, f"command throughput over HTTP, {what}{processes}",
                        throughput,
                        "commands/s", "B1", b1_rate, throughput / b1_rate, target, met,
-                       {"p99_ms": p99, "errors": float(len(result["errors"]))})]
+                       {"p99_ms": p99, "errors": float(len(result["errors"])), **board})]
     lags = result["lags"] or [float("inf")]
     p99 = percentile(lags, 0.99) * 1000
     return [Figure("P3", "projection lag at half load (p99)", p99, "ms", target="<= 250 ms",
@@ -208,7 +214,8 @@ def _run_modes(base: str, token: str, layouts: dict[str, list[str]], commands: i
     modes = [("P1", layouts["one"][:1], commands),
              ("P2", layouts["spread"], commands // 4),
              ("P2.one", layouts["one"], commands // 4),
-             ("P3", layouts["one"][:8], commands // 8)]
+             ("P3", layouts["one"][:8], commands // 8),
+             ("P2.whatif", layouts["spread"], commands // 4)]
     results = []
     for mode, projects, per_client in modes if workers == 1 else modes[1:3]:
         with progress.phase(f"HTTP {mode}, {workers} API process(es): {len(projects)} "
@@ -225,7 +232,19 @@ def _run_modes(base: str, token: str, layouts: dict[str, list[str]], commands: i
 if __name__ == "__main__":
     url, token, mode, per_client = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     projects = json.loads(sys.argv[5])
-    outcome = load(url, token, projects, per_client, read_after=mode == "P3")
+    if mode == "P2.whatif":  # the writers of P2, and a board's what-ifs until they finish
+        from bench.whatif import board
+
+        finished, planning = threading.Event(), {}
+        beside = threading.Thread(target=lambda: planning.update(
+            board(url, token, projects[0], finished)))
+        beside.start()
+        outcome = load(url, token, projects, per_client, read_after=False)
+        finished.set()
+        beside.join()
+        outcome.update(planning)
+    else:
+        outcome = load(url, token, projects, per_client, read_after=mode == "P3")
     if mode == "P1":
         outcome["floor"] = floor(url, per_client)
     print(json.dumps(outcome))

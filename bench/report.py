@@ -14,9 +14,9 @@ _SIZES = ("large", "small")
 _LOG_FIGURES = (["W", *(f"G.{s}" for s in _SIZES)] + ["P4", "P6"]
                 + [f"{f}.{s}" for f in ("P4.rss", "P6.rss", "P6.export.rss") for s in _SIZES])
 EXPECTED = (["B1", "B2", "B3", "B3e", "B4", "B5", "P1", "H0", "P1.api", "P2", "P2.one",
-             "P2.w2", "P2.one.w2", "P3",
-             "L1", "P5a", "P5b", "P9.sse", "P9.nats", "B10", "P10",
-             *_LOG_FIGURES, "B1s", "B3s", "B3se", "P7.cmd", "P7.P5a", "P7.P5b"]
+             "P2.w2", "P2.one.w2", "P3", "P2.whatif",
+             "L1", "P5a", "P5b", "P8", "P9.sse", "P9.nats", "B10", "P10",
+             *_LOG_FIGURES, "B1s", "B3s", "B3se", "P7.cmd", "P7.P5a", "P7.P5b", "P7.P8"]
             + [f"P7.{f}" for f in _LOG_FIGURES])
 
 
@@ -37,7 +37,8 @@ def markdown(figures: list[Figure]) -> str:
 def side_by_side(figures: list[Figure]) -> str:
     """P7: each figure measured on both backends, PostgreSQL beside the embedded SQLite."""
     by_id = {f.id: f for f in figures}
-    pairs = [("L1", "P7.cmd"), *((f, f"P7.{f}") for f in ("P5a", "P5b", *_LOG_FIGURES))]
+    pairs = [("L1", "P7.cmd"),
+             *((f, f"P7.{f}") for f in ("P5a", "P5b", "P8", *_LOG_FIGURES))]
     lines = ["| figure | PostgreSQL | ratio | SQLite | ratio |", "|---|---|---|---|---|"]
     for pg, lite in pairs:
         if pg in by_id and lite in by_id:

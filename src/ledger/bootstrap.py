@@ -28,8 +28,9 @@ from ledger.migrate import upgrade_database
 from ledger.projections.foreground import run_in_foreground
 from ledger.projections.projector import head_of
 from ledger.projections.runner import ProjectionRunner
+from ledger.projections.standby import StandbyMonitor
 from ledger.schema import load_all_tables
-from ledger.services import Services
+from ledger.services import Services, Standby
 from ledger.settings import Settings
 
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
@@ -91,7 +92,20 @@ def open_services(settings: Settings, *, run_projector: bool = True) -> Services
     query_engine = open_query_engine(settings)
     return Services(settings, ledger, read_engine, runner, query_engine, key,
                     PrincipalCache(query_engine, settings), checkpoints,
-                    open_witnessing(settings, query_engine, key))
+                    open_witnessing(settings, query_engine, key),
+                    standby=open_standby(settings, query_engine))
+
+
+def open_standby(settings: Settings, primary: Engine) -> Standby | None:
+    """LEDGER_READ_DATABASE_URL's hot standby, watched against the primary; None without
+    one. It is never migrated (a standby is read only: it gets the schema by replication)."""
+    standby_settings = settings.standby
+    if standby_settings is None:
+        return None
+    engine = open_query_engine(standby_settings)
+    monitor = StandbyMonitor(engine, primary, max_lag=settings.read_max_lag_seconds)
+    monitor.start()
+    return Standby(engine, ProgramLedger(standby_settings), monitor)
 
 
 def checkpoint_scheduler(settings: Settings, key: Ed25519PrivateKey) -> CheckpointScheduler:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EVENTS_TABLE = "ledger_events"
@@ -28,6 +28,18 @@ class Settings(BaseSettings):
         default="",
         description="SQLAlchemy URL. Empty means a SQLite file in data_dir; "
         "postgresql+psycopg2://... selects PostgreSQL.",
+    )
+    read_database_url: str = Field(
+        default="",
+        description="A hot standby of database_url (PostgreSQL streaming replication) that "
+        "queries, as-of, history, reports, verify and export read from; commands always go "
+        "to database_url. Empty: everything reads the primary.",
+    )
+    read_max_lag_seconds: float = Field(
+        default=10.0, gt=0,
+        description="A standby whose read models are further behind the primary's than this "
+        "(or that cannot be reached) is not read from: reads go to the primary until it "
+        "catches up.",
     )
     snapshot_interval: int = Field(
         default=50, ge=2, description="Take an aggregate snapshot every N events."
@@ -146,6 +158,20 @@ class Settings(BaseSettings):
             raise ValueError("use a sqlite:/// or postgresql+psycopg2:// URL")
         return url
 
+    @field_validator("read_database_url")
+    @classmethod
+    def _standby_backend(cls, url: str) -> str:
+        if url and not url.startswith("postgresql"):
+            raise ValueError("a standby is a PostgreSQL hot standby: use postgresql+psycopg2://")
+        return url
+
+    @model_validator(mode="after")
+    def _standby_of_postgres(self) -> Settings:
+        if self.read_database_url and not self.database_url.startswith("postgresql"):
+            raise ValueError("LEDGER_READ_DATABASE_URL needs LEDGER_DATABASE_URL to name the "
+                             "PostgreSQL primary it replicates")
+        return self
+
     @field_validator("witnesses")
     @classmethod
     def _witness_pairs(cls, text: str) -> str:
@@ -183,6 +209,15 @@ class Settings(BaseSettings):
         separator = "&" if "?" in url else "?"
         return (f"{url}{separator}connect_timeout={seconds}"
                 f"&options=-c%20lock_timeout%3D{seconds * 1000 + 2000}")
+
+    @property
+    def standby(self) -> Settings | None:
+        """These settings with the standby as the database (for a read-only ledger and
+        engines on it), or None without one."""
+        if not self.read_database_url:
+            return None
+        return self.model_copy(update={"database_url": self.read_database_url,
+                                       "read_database_url": "", "create_tables": False})
 
     def to_eventsourcing_env(self) -> dict[str, str]:
         """The environment that configures eventsourcing and its SQLAlchemy recorders."""

@@ -160,3 +160,33 @@ def build_world(api: Api) -> World:
     return World(program, project, other, dependency, resource,
                  UUID(allocation["allocation_id"]), benefit,
                  UUID(measurement["measurement_id"]), risk, *decisions)
+
+
+def propose_with_a_refusal(api: Api, world: World) -> UUID:
+    """A proposal of three options on the world's program: "hire" (more capacity, an
+    allocation, a lower risk), "stretch" (the same allocation over capacity, governed by
+    the decision) and "defer", which a rule now refuses: its deliverable was delivered
+    after it was proposed (the project started meanwhile)."""
+    resource, project = str(world.resource), str(world.project)
+    allocate = {"type": "allocate_resource", "resource_id": resource, "project_id": project,
+                "month": "2026-02", "amount": "1.5"}
+    proposal = api.created(f"/v1/programs/{world.program}/proposals", {
+        "title": "Spring capacity", "question": "Hire, stretch the team or defer the build?",
+        "forum": "SteerCo", "authority": "Sponsor", "options": [
+            {"key": "hire", "summary": "Hire a contractor", "pros": ["Build on time"],
+             "cons": ["EUR 40k"], "commands": [
+                 {"type": "change_resource_capacity", "resource_id": resource,
+                  "capacity_per_month": "3", "reason": "contractor"}, allocate,
+                 {"type": "assess_risk", "risk_id": str(world.risk), "likelihood": 2,
+                  "impact": 2, "rationale": "a second pair of hands"}]},
+            {"key": "stretch", "summary": "Stretch the team", "commands": [allocate]},
+            {"key": "defer", "summary": "Defer the build", "commands": [
+                {"type": "change_project_scope", "project_id": project, "defer": ["build"],
+                 "rationale": "fits the team"}]}]})
+    assert api.post(f"/v1/projects/{project}/lifecycle", {
+        "status": "in_progress", "reason": "build started"}).status_code == 201
+    delivered = api.post(f"/v1/projects/{project}/deliverables/build/delivered", {})
+    assert delivered.status_code == 201, delivered.text
+    assert api.get(f"/v1/programs/{world.program}",
+                   min_position=delivered.json()["position"]).status_code == 200
+    return proposal

@@ -50,7 +50,8 @@ def fill_path(path: str, world: World) -> str:
            "allocation_id": world.allocation, "benefit_id": world.benefit,
            "measurement_id": world.measurement, "risk_id": world.risk,
            "decision_id": world.decision, "aggregate_id": world.project,
-           "webhook_id": world.project, "key": "build", "position": 1}
+           "webhook_id": world.project, "proposal_id": world.decision, "key": "build",
+           "position": 1}
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 

@@ -59,7 +59,7 @@ def test_propose_compare_decide_and_review_the_prediction(api: Api, world: World
     allocated = lines["months.2026-02.allocated"]
     assert (allocated["baseline"], allocated["predicted"]) == (1.5, 3.0)
     assert allocated["actual"] == 1.5 and allocated["miss"] == -1.5
-    assert not allocated["held"] and lines["months.2026-02.capacity"]["held"]
+    assert not allocated["held"] and lines["capacity"]["held"]
     report = api.get(f"/v1/programs/{world.program}/reports/decisions").json()
     errors = {d["decision"]["id"]: d["prediction_error"] for d in report}
     assert errors[body["decision_id"]]["missed"] >= 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import UUID
 
 import pytest
 from fastapi.routing import APIRoute
@@ -11,20 +13,29 @@ from fastapi.testclient import TestClient
 
 from ledger.ui.board_pack import router as pack_router
 from ledger.ui.routes import router as ui_router
-from tests.api.conftest import ROLES, Api, World
+from tests.api.conftest import ROLES, Api, World, propose_with_a_refusal
 
-Page = tuple[str, Callable[[World], str]]
-READ, TIMELINE, WHOLE_LOG = "read", "timeline", "whole log"
+
+@dataclass
+class UiWorld(World):
+    """The world, with a proposal whose options its page compares."""
+
+    proposal: UUID
+
+
+Page = tuple[str, Callable[[UiWorld], str]]
+READ, WRITE, TIMELINE, WHOLE_LOG = "read", "write", "timeline", "whole log"
 PAGES: list[Page] = [
     (READ, lambda w: f"/ui/programs/{w.program}"),
     (READ, lambda w: f"/ui/decisions/{w.decision}"),
     (READ, lambda w: f"/ui/programs/{w.program}/board-pack"),
+    (WRITE, lambda w: f"/ui/proposals/{w.proposal}"),  # as the API's comparison
     (TIMELINE, lambda w: f"/ui/audit?program_id={w.program}"),
     (TIMELINE, lambda w: "/ui/audit"),  # every program: needs a token for all of them
     (WHOLE_LOG, lambda w: "/ui/verify"),
 ]
-ALLOWED = {READ: set(ROLES), TIMELINE: {"editor", "auditor", "admin"},
-           WHOLE_LOG: {"auditor", "admin"}}
+ALLOWED = {READ: set(ROLES), WRITE: {"editor", "admin"},
+           TIMELINE: {"editor", "auditor", "admin"}, WHOLE_LOG: {"auditor", "admin"}}
 # Pages anyone signed in may open, that show only what the token's scope holds.
 OPEN_TO_ALL = {"/ui"}
 PUBLIC = {"/ui/login", "/ui/logout", "/ui/board-pack.css"}
@@ -48,9 +59,15 @@ def signed_in(api: Api, token_name: str) -> TestClient:
     return browser
 
 
+@pytest.fixture
+def ui_world(api: Api, world: World) -> UiWorld:
+    return UiWorld(**vars(world), proposal=propose_with_a_refusal(api, world))
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p[0])
-def test_ui_page_access_by_role_and_scope(api: Api, world: World, page: Page) -> None:
+def test_ui_page_access_by_role_and_scope(api: Api, ui_world: UiWorld, page: Page) -> None:
     kind, path = page
+    world = ui_world
     url = path(world)
     anonymous = TestClient(api.client.app).get(url, follow_redirects=False)
     assert (anonymous.status_code, anonymous.headers["location"]) == (303, "/ui/login")
@@ -69,6 +86,7 @@ def test_ui_page_access_by_role_and_scope(api: Api, world: World, page: Page) ->
                 # Nothing of the program leaks: not its events' actors, not its decisions.
                 assert "editor.one" not in response.text
                 assert "Defer warehouse" not in response.text
+                assert "Spring capacity" not in response.text
 
 
 def test_a_scoped_auditor_sees_none_of_another_programs_events_in_the_ui(
@@ -123,7 +141,8 @@ def test_a_scoped_reader_cannot_learn_another_programs_code(api: Api, world: Wor
     assert "no program you may see" in elsewhere.text
 
 
-def test_every_ui_page_is_in_the_matrix(world: World) -> None:
+def test_every_ui_page_is_in_the_matrix(ui_world: UiWorld) -> None:
+    world = ui_world
     paths = {route.path for router in (ui_router, pack_router) for route in router.routes
              if isinstance(route, APIRoute)}
     assert "/ui/verify" in paths

@@ -44,7 +44,7 @@ def _command_classes() -> set[type[Command]]:
 def test_every_command_has_exactly_one_handler_and_every_handler_a_command() -> None:
     assert _command_classes() == set(handled_commands())
     # 27 over HTTP, adding a program objective, and the two an import runs per row
-    assert len(handled_commands()) == 30
+    assert len(handled_commands()) == 34
 
 
 def test_a_command_is_frozen_so_a_retry_runs_exactly_what_was_asked() -> None:

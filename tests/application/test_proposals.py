@@ -12,7 +12,7 @@ import pytest
 from ledger.application import ProgramLedger
 from ledger.application.commands.projects import ChangeProjectLifecycle, DeliverDeliverable
 from ledger.application.commands.proposals import Decide, ProposeDecision, WithdrawProposal
-from ledger.application.commands.resources import AllocateResource
+from ledger.application.commands.resources import AllocateResource, ReleaseAllocation
 from ledger.application.simulation.whatif import WhatIf
 from ledger.domain.decision import Decision
 from ledger.domain.errors import InvalidInput, InvariantViolated, NotFound, PreconditionFailed
@@ -74,7 +74,7 @@ def test_the_options_are_compared_side_by_side_through_the_real_rules(plan: Plan
     assert {e["event_type"] for e in defer.steps[1].events} == {"ScopeChanged"}
     moved = {(d["section"], d["figure"]): d for d in hire.differences}
     assert moved[("resources", "months.2026-03.allocated")]["delta"] == 1.0
-    assert moved[("resources", "months.2026-03.capacity")]["delta"] == 1.0
+    assert moved[("resources", "capacity")]["delta"] == 1.0
     assert ("scope", "deliverables.warehouse.status") in {
         (d["section"], d["figure"]) for d in defer.differences}
     assert plan.ledger.head_position() == head
@@ -168,3 +168,23 @@ def test_a_proposal_is_checked_when_made_and_may_be_withdrawn(plan: Plan) -> Non
     with pytest.raises(InvariantViolated, match="withdrawn"):
         plan.ledger.decide(proposal, Decide(chosen_option="hire", rationale="r",
                                             tradeoffs="t"), by=ALICE)
+
+
+def test_a_month_whose_allocations_are_all_released_reads_as_nothing_allocated(
+        plan: Plan) -> None:
+    proposal = plan.propose()
+    decided = plan.ledger.decide(proposal, Decide(chosen_option="hire", rationale="r",
+                                                  tradeoffs="t"), by=ALICE)
+    resource = plan.ledger.load(plan.resource, SharedResource)
+    for allocation_id in list(resource.allocations):
+        plan.ledger.execute(ReleaseAllocation(resource_id=plan.resource,
+                                              allocation_id=UUID(str(allocation_id)),
+                                              reason="not needed"), by=ALICE)
+
+    check = plan.ledger.review_decision(decided.decision_id).prediction
+    assert check is not None
+    lines = {line["figure"]: line for line in check.lines}
+    allocated = lines["months.2026-03.allocated"]
+    assert (allocated["predicted"], allocated["actual"], allocated["miss"]) == (3.0, 0.0, -3.0)
+    assert lines["capacity"]["held"]  # the capacity is still 3: not a miss
+    assert check.error["missed"] == 1

@@ -49,7 +49,7 @@ def test_state_replays_the_program_at_an_earlier_position(run_ledger: RunLedger)
     early = json.loads(run_ledger("state", "--program", "ERP-TRANSFORM", "--position", "10",
                                   "--json").stdout)
     assert now["program"]["code"] == "ERP-TRANSFORM"
-    assert len(now["components"]["project"]) == 4 and len(now["components"]["decision"]) == 6
+    assert len(now["components"]["project"]) == 4 and len(now["components"]["decision"]) == 7
     assert list(early["components"]) == ["project"]
     assert [p["state"] for p in early["components"]["project"]] == ["planned"] * 4
 

@@ -157,7 +157,7 @@ def test_audit_timeline_pages_filters_and_shows_readable_changes(
     page.get_by_label("Program (code or id)").fill("erp-transform")
     page.get_by_label("Event").fill("Decision recorded")
     page.get_by_role("button", name="Filter").click()
-    expect(rows).to_have_count(6)
+    expect(rows).to_have_count(7)
     _shot(page, "board-audit")
     page.get_by_label("After position").fill("ten")
     page.get_by_role("button", name="Filter").click()

@@ -64,7 +64,8 @@ def test_the_readme_tour_and_auditors_guide_run_as_written_on_a_fresh_demo(
     answers = json_documents(tour.stdout)
     problems = [a for a in answers if "status" in a and "title" in a]
     assert problems == []
-    report, decision, benefit, review, benefits, before, on_date, verified = answers
+    (report, decision, benefit, review, benefits, before, on_date, two, three, hypercare,
+     verified) = answers
     assert report["position"] < decision["position"]
     readings = [m["value"] for m in benefit["measurements"]]
     assert 30.9 in readings  # read after the position its write returned
@@ -74,6 +75,12 @@ def test_the_readme_tour_and_auditors_guide_run_as_written_on_a_fresh_demo(
     assert before["position"] == 100
     assert on_date["effective"].startswith("2025-12-31")
     assert verified["ok"] is True and verified["checkpoints_checked"] >= 1
+    # August holds 4 of 6 specialists: 2 more fit, 3 are refused by the real rule
+    assert two["steps"] == [{"type": "allocate_resource", "status": "accepted", "rule": None}]
+    assert {"figure": "months.2026-08.allocated", "delta": 2.0} in two["moved"]
+    assert three["steps"][0]["rule"] == "capacity_exceeded" and three["moved"] == []
+    assert {line["figure"] for line in hypercare["missed"]} >= {"months.2026-08.allocated"}
+    assert hypercare["error"]["missed"] == len(hypercare["missed"])
 
     assert imports.returncode == 0, imports.stdout + imports.stderr
     dry_run, (imported, again, *history) = imports.stdout, json_documents(

@@ -193,7 +193,8 @@ PROBLEM_EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
     422: ("Invalid input; `errors` lists the fields", _example(
         422, "Invalid input", "1 field(s) are invalid; see errors for each",
         errors=[{"field": "rationale", "message": "Field required"}])),
-    503: ("Database unreachable (\"Service unavailable\"), or the read models did not reach "
+    503: ("Database unreachable (\"Service unavailable\": the primary, or a standby lost in the "
+          "middle of a read), or the read models did not reach "
           "min_position in time (\"Not caught up\", with the position they reached); see "
           "Retry-After", _example(
               503, "Not caught up", "the read models have reached position 1206, not 1207 "

@@ -51,11 +51,14 @@ _DONE = object()
 
 
 @contextmanager
-def batches_ahead(engine: Engine, size: int, batch_size: int) -> Iterator[Iterator[Batch]]:
-    """Batches covering leaves [0, size), read one ahead of the consumer."""
+def batches_ahead(engine: Engine, size: int, batch_size: int, snapshot: str | None = None
+                  ) -> Iterator[Iterator[Batch]]:
+    """Batches covering leaves [0, size), read one ahead of the consumer; with ``snapshot``
+    (PostgreSQL's pg_export_snapshot), read in that snapshot."""
     ready: queue.Queue[object] = queue.Queue(maxsize=1)
     stop = threading.Event()
-    worker = threading.Thread(target=_produce, args=(engine, size, batch_size, ready, stop),
+    worker = threading.Thread(target=_produce,
+                              args=(engine, size, batch_size, ready, stop, snapshot),
                               name="ledger-verify-readahead", daemon=True)
     worker.start()
     try:
@@ -66,9 +69,12 @@ def batches_ahead(engine: Engine, size: int, batch_size: int) -> Iterator[Iterat
 
 
 def _produce(engine: Engine, size: int, batch_size: int, ready: queue.Queue[object],
-             stop: threading.Event) -> None:
+             stop: threading.Event, snapshot: str | None) -> None:
     try:
         with engine.connect() as connection:
+            if snapshot is not None:  # the transaction's first statement must import it
+                connection.execution_options(isolation_level="REPEATABLE READ")
+                connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
             after = 0
             for first in range(0, size, batch_size):
                 if stop.is_set():

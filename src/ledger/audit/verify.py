@@ -21,6 +21,7 @@ from ledger.audit.proofs import ConsistencyProof, consistency_path
 from ledger.audit.readahead import Batch, batches_ahead, batches_in_line
 from ledger.audit.rows import ChainRow, EventRow, EventTuple, chained_as, chained_at, event_rows
 from ledger.audit.signing import Checkpoint
+from ledger.audit.snapshot import in_one_snapshot
 from ledger.audit.tables import audit_chain, events
 from ledger.audit.tree import log_head
 from ledger.collector import collector_paused
@@ -92,10 +93,18 @@ def verify(bind: Engine | Connection, public_key: Ed25519PublicKey, *,
 @contextmanager
 def _batches(db: Connection, size: int, batch_size: int) -> Iterator[Iterator[Batch]]:
     """Read ahead on a second connection, except from an in-memory SQLite database, which a
-    second connection would not see."""
+    second connection would not see. Within one snapshot (a standby's verification), the
+    second connection imports it on PostgreSQL; elsewhere the caller's connection reads."""
     url = db.engine.url
     if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
         yield batches_in_line(db, size, batch_size)
+    elif in_one_snapshot(db):
+        if db.dialect.name != "postgresql":
+            yield batches_in_line(db, size, batch_size)
+            return
+        snapshot = str(db.exec_driver_sql("SELECT pg_export_snapshot()").scalar())
+        with batches_ahead(db.engine, size, batch_size, snapshot) as batches:
+            yield batches
     else:
         with batches_ahead(db.engine, size, batch_size) as batches:
             yield batches

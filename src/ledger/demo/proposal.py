@@ -24,20 +24,19 @@ PROPOSED, DECIDED, RELEASED = on(2026, 6, 8), on(2026, 6, 10, 15), on(2026, 8, 3
 def schedule_proposal(story: Story) -> None:
     story.at(PROPOSED, lambda: _propose(story))
     story.at(DECIDED, lambda: _compare_and_decide(story))
-    # August hypercare turned out calmer: three of the five specialists were released.
+    # August hypercare turned out calmer: four specialists instead of seven.
     story.at(RELEASED, lambda: _release_august(story))
 
 
 def _propose(story: Story) -> None:
     resource, erp = str(story.resource_id), str(story.projects["ERP implementation"])
+    # Over capacity in both months, governed by the decision the proposal becomes.
     contractors: list[dict[str, Any]] = [
-        {"type": "change_resource_capacity", "resource_id": resource,
-         "capacity_per_month": "8", "reason": "Two contract specialists for hypercare",
-         "effective_at": DECIDED.isoformat()},
-        *({"type": "allocate_resource", "resource_id": resource, "project_id": erp,
-           "month": month, "amount": amount, "effective_at": DECIDED.isoformat(),
-           "allocation_id": str(demo_id("allocation", "hypercare", month))}
-          for month, amount in (("2026-07", "7"), ("2026-08", "5")))]
+        {"type": "allocate_resource", "resource_id": resource, "project_id": erp,
+         "month": month, "amount": amount, "effective_at": DECIDED.isoformat(),
+         "reason": "Two contract specialists for hypercare",
+         "allocation_id": str(demo_id("allocation", "hypercare", month))}
+        for month, amount in (("2026-07", "8"), ("2026-08", "7"))]
     stretch: list[dict[str, Any]] = [
         {"type": "allocate_resource", "resource_id": resource, "project_id": erp,
          "month": "2026-07", "amount": "6", "effective_at": DECIDED.isoformat(),
@@ -83,5 +82,5 @@ def _release_august(story: Story) -> None:
                                      effective_at=RELEASED), by=PMO)
     ledger.execute(AllocateResource(
         resource_id=story.resource_id, project_id=story.projects["ERP implementation"],
-        month="2026-08", amount=Decimal(2), effective_at=RELEASED,
+        month="2026-08", amount=Decimal(4), effective_at=RELEASED,
         allocation_id=demo_id("allocation", "hypercare-reduced", "2026-08")), by=PMO)

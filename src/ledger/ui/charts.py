@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Any, ParamSpec
@@ -20,6 +21,8 @@ matplotlib.use("Agg")  # no display on servers
 MAX_CHARTS_PER_PAGE = 8
 # Longer labels are cut (the tables beside the charts give names in full).
 MAX_LABEL = 80
+# An option comparison draws this many panels side by side before starting a new row.
+PANELS_PER_ROW = 4
 
 STYLE: dict[Any, Any] = {
     # Keep text as text in the SVG: screen readers, search and tests can read the labels.
@@ -123,26 +126,82 @@ def resource_load(name: str, unit: str, months: list[str], allocated: list[float
     """A resource's monthly load as bars against its capacity; the part over capacity is
     red, hatched where a decision accepted it."""
     figure, axes = plt.subplots(figsize=(9, 2.8))
+    _draw_load(axes, LoadPanel("", allocated, capacity, governed), months)
+    axes.set_ylim(0, max([*allocated, *capacity]) * 1.25)
+    axes.set_title(f"{label(name)}: monthly load against capacity", fontsize=11, loc="left")
+    axes.set_ylabel(label(unit) + " per month")
+    _legend(axes, ncol=4)
+    return _svg(figure)
+
+
+@dataclass(frozen=True)
+class LoadPanel:
+    """One resource's load as one option would leave it, month by month."""
+
+    title: str
+    allocated: list[float]
+    capacity: list[float]
+    governed: list[bool]
+
+
+@_plain_text
+def option_loads(name: str, unit: str, months: list[str], panels: list[LoadPanel]) -> str:
+    """A resource's monthly load against capacity as each option would leave it: one panel
+    per option on one scale, so the options compare at a glance."""
+    columns = min(len(panels), PANELS_PER_ROW)
+    rows = -(-len(panels) // columns)
+    figure, grid = plt.subplots(rows, columns, figsize=(10, 0.9 + 2.5 * rows), sharey=True,
+                                squeeze=False)
+    top = max([1.0, *(v for p in panels for v in (*p.allocated, *p.capacity))]) * 1.2
+    marks: dict[str, Any] = {}
+    for index, axes in enumerate(grid.flat):
+        if index >= len(panels):
+            axes.set_visible(False)
+            continue
+        _draw_load(axes, panels[index], months, annotate=False)
+        axes.set_ylim(0, top)
+        axes.set_title(label(panels[index].title), fontsize=9, loc="left")
+        if index % columns == 0:
+            axes.set_ylabel(label(unit) + " per month")
+        if len(months) > 3:
+            axes.tick_params(axis="x", labelrotation=90, labelsize=7)
+        handles, names = axes.get_legend_handles_labels()
+        marks.update(zip(names, handles, strict=True))
+    figure.suptitle(f"{label(name)}: monthly load against capacity, per option",
+                    fontsize=11, x=0.01, ha="left")
+    # One legend for every panel, with each kind of mark any panel carries.
+    figure.legend(marks.values(), marks.keys(), fontsize=7, loc="upper right", ncol=4,
+                  frameon=False)
+    figure.tight_layout()
+    return _svg(figure)
+
+
+def _draw_load(axes: Any, panel: LoadPanel, months: list[str], annotate: bool = True) -> None:
     slots = range(len(months))
-    within = [min(a, c) for a, c in zip(allocated, capacity, strict=True)]
-    over = [max(0.0, a - c) for a, c in zip(allocated, capacity, strict=True)]
+    pairs = list(zip(panel.allocated, panel.capacity, strict=True))
+    within = [min(a, c) for a, c in pairs]
+    over = [max(0.0, a - c) for a, c in pairs]
     axes.bar(slots, within, color=COLOURS["bar"], width=0.6, label="allocated")
-    for slot, (base, extra, accepted) in enumerate(zip(within, over, governed, strict=True)):
+    for slot, (base, extra, accepted) in enumerate(zip(within, over, panel.governed,
+                                                       strict=True)):
         if extra:
             axes.bar(slot, extra, bottom=base, width=0.6, color=COLOURS["decision"],
                      hatch="//" if accepted else None, edgecolor="white",
                      label="over capacity, governed" if accepted else "over capacity")
-            axes.annotate("governed" if accepted else "not governed",
-                          (slot, base + extra), xytext=(0, 3), textcoords="offset points",
-                          ha="center", fontsize=8, color=COLOURS["decision"])
-    axes.step([s - 0.5 for s in slots] + [len(months) - 0.5], capacity + capacity[-1:],
-              where="post", color=COLOURS["target"], linestyle="--", label="capacity")
+            if annotate:
+                axes.annotate("governed" if accepted else "not governed",
+                              (slot, base + extra), xytext=(0, 3), textcoords="offset points",
+                              ha="center", fontsize=8, color=COLOURS["decision"])
+    if months:
+        axes.step([s - 0.5 for s in slots] + [len(months) - 0.5],
+                  panel.capacity + panel.capacity[-1:], where="post", color=COLOURS["target"],
+                  linestyle="--", label="capacity")
     axes.set_xticks(slots, months)
-    axes.set_ylim(0, max([*allocated, *capacity]) * 1.25)
-    axes.set_title(f"{label(name)}: monthly load against capacity", fontsize=11, loc="left")
-    axes.set_ylabel(label(unit) + " per month")
+    axes.grid(axis="y", alpha=0.3)
+
+
+def _legend(axes: Any, ncol: int) -> None:
+    """Each kind of mark once, however many bars carry it."""
     handles, names = axes.get_legend_handles_labels()
     unique = dict(zip(names, handles, strict=True))
-    axes.legend(unique.values(), unique.keys(), fontsize=7, loc="upper left", ncol=4)
-    axes.grid(axis="y", alpha=0.3)
-    return _svg(figure)
+    axes.legend(unique.values(), unique.keys(), fontsize=7, loc="upper left", ncol=ncol)

@@ -1,6 +1,7 @@
-"""The pages: sign-in, programs, a program dashboard, a decision review, the audit timeline
-and the verification status. Read-only; every figure comes from read models or replay.
-Every page asks the same rules as the API (``ledger.access.authorization``)."""
+"""The pages: sign-in, programs, a program dashboard, a decision review, a proposal's options
+side by side, the audit timeline and the verification status. Read-only (a comparison
+simulates, and records nothing); every figure comes from read models or replay. Every page
+asks the same rules as the API (``ledger.access.authorization``)."""
 
 from __future__ import annotations
 
@@ -13,21 +14,27 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Connection
 
 from ledger.access.authorization import (
+    Forbidden,
     component_program,
     may_audit_whole_log,
+    may_post_commands,
     may_read,
     may_read_timeline,
     may_replay,
     require_program,
 )
 from ledger.access.sessions import end_session, start_session
+from ledger.access.tokens import Principal
 from ledger.application.replay import ProgramAsOf
 from ledger.audit.verify import verify
+from ledger.domain.base import Provenance
 from ledger.domain.errors import InvalidInput
 from ledger.domain.project import RAG_DIMENSIONS
-from ledger.projections import benefits
+from ledger.domain.proposal import Proposal
+from ledger.projections import benefits, resources
 from ledger.projections.dependencies import today
 from ledger.projections.names import entity_names
 from ledger.projections.summary import get_program, list_programs
@@ -39,6 +46,8 @@ from ledger.ui.board import TREND_LENGTH, exposure_band
 from ledger.ui.board_now import board_now
 from ledger.ui.board_then import Then, board_then, end_of
 from ledger.ui.changes import entity_changes
+from ledger.ui.comparison import comparison, open_proposals
+from ledger.ui.prediction import error_summary, prediction_rows
 from ledger.ui.session import (
     COOKIE,
     UiPrincipal,
@@ -125,9 +134,20 @@ def dashboard(request: Request, program_id: UUID, principal: UiPrincipal,
         else:
             board = board_now(connection, program_id)
     titles = {d.id: d.title for d in board.decisions}
+    # Proposals are for those who may decide them (as in the API); today's only.
+    proposals = open_proposals(services.ledger, program_id) \
+        if _may_compare(principal) and not then else None
     return render(request, "dashboard.html", principal=principal, program=summary,
-                  board=board, then=then, decision_titles=titles,
+                  board=board, then=then, decision_titles=titles, proposals=proposals,
                   dimensions=RAG_DIMENSIONS, trend_length=TREND_LENGTH)
+
+
+def _may_compare(principal: Principal) -> bool:
+    try:
+        may_post_commands(principal)
+    except Forbidden:
+        return False
+    return True
 
 
 def _as_of(services: Services, program_id: UUID, day_text: str,
@@ -159,8 +179,8 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
     figures = []
     with services.query_engine.connect() as connection:
         # Options name benefits by id; the page names them as the board knows them.
-        benefit_names = {key: b.name for b in benefits.list_benefits(
-            connection, decision.program_id, limit=500).items for key in (str(b.id), b.id.hex)}
+        listed = benefits.list_benefits(connection, decision.program_id, limit=500).items
+        benefit_names = {key: b.name for b in listed for key in (str(b.id), b.id.hex)}
         for outcome in charted:
             view = benefits.get_benefit(connection, outcome.benefit_id)
             profile = view.profile or {}
@@ -168,9 +188,39 @@ def decision_review(request: Request, decision_id: UUID, principal: UiPrincipal,
                 view.name, view.unit, [(m.effective_at, m.value) for m in view.measurements],
                 profile.get("baseline_value"), profile.get("target_value"),
                 decision.taken_at, f"decision {decision.taken_at:%d %b %Y}")))
+        predicted = None if review.prediction is None else (
+            prediction_rows(review.prediction, _units(connection, decision.program_id,
+                                                      listed)),
+            error_summary(review.prediction))
     return render(request, "decision.html", principal=principal, review=review,
                   decision=decision, figures=figures, benefit_names=benefit_names,
-                  uncharted=review.benefits[charts.MAX_CHARTS_PER_PAGE:])
+                  uncharted=review.benefits[charts.MAX_CHARTS_PER_PAGE:],
+                  predicted=predicted, may_compare=_may_compare(principal))
+
+
+def _units(connection: Connection, program_id: UUID,
+           listed: list[benefits.BenefitView]) -> dict[tuple[str, str], str]:
+    """The unit of each benefit and resource of the program, as a prediction names them."""
+    return {("benefits", str(b.id)): b.unit for b in listed} | {
+        ("resources", str(r.id)): r.unit
+        for r in resources.list_resources(connection, program_id, limit=500).items}
+
+
+@router.get("/proposals/{proposal_id}", response_class=HTMLResponse)
+def proposal_comparison(request: Request, proposal_id: UUID, principal: UiPrincipal,
+                        services: ServicesDep) -> HTMLResponse:
+    """Every option simulated against the program as it stands, side by side; nothing is
+    written. For those who may decide it, as ``GET /v1/proposals/{id}/comparison``."""
+    may_post_commands(principal)
+    program_id = component_program(principal, services.ledger.program_of, proposal_id)
+    proposal = services.ledger.load(proposal_id, Proposal)
+    by = Provenance(actor=principal.id,
+                    correlation_id=getattr(request.state, "request_id", None))
+    compared = comparison(proposal, services.ledger.compare(proposal_id, by))
+    with services.query_engine.connect() as connection:
+        program = get_program(connection, program_id)
+    return render(request, "proposal.html", principal=principal, program=program,
+                  proposal=proposal, compared=compared)
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -10,10 +10,12 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from ledger.api.deps import (
+    READ_FROM,
+    AuditEngineDep,
     AuditorDep,
     CheckpointSignerDep,
     HistoryReaderDep,
@@ -81,7 +83,7 @@ def list_audit_events(
 
 @router.get("/verify", response_model=VerifyOut)
 def verify_audit_log(
-    principal: WholeLogAuditorDep, services: ServicesDep,
+    principal: WholeLogAuditorDep, services: ServicesDep, engine: AuditEngineDep,
     against: Annotated[int | None, Query(ge=1, le=MAX_POSITION, description=(
         "A checkpoint id: also prove the log was only appended to since then."))] = None,
     public_key: Annotated[str | None, Query(pattern="^[0-9a-fA-F]{64}$", description=(
@@ -91,7 +93,7 @@ def verify_audit_log(
     """Recompute every digest, the chain and the Merkle tree from the raw events table and
     check every signed checkpoint; name the first position that fails and how."""
     key = _public_key(public_key) if public_key else services.signing_key.public_key()
-    with services.query_engine.connect() as connection:
+    with engine.connect() as connection:
         return VerifyOut.of(verify(connection, key, against=against))
 
 
@@ -166,7 +168,7 @@ def get_consistency_proof(
     "content": {EXPORT_TYPES["jsonl"]: {"schema": {"type": "string"}},
                 EXPORT_TYPES["csv"]: {"schema": {"type": "string"}}}}})
 def export_audit_trail(
-    principal: AuditorDep, services: ServicesDep,
+    principal: AuditorDep, services: ServicesDep, engine: AuditEngineDep, response: Response,
     format: Literal["jsonl", "csv"] = "jsonl", program_id: UUID | None = None,
     checkpoint_id: CheckpointId = None,
 ) -> StreamingResponse:
@@ -175,17 +177,18 @@ def export_audit_trail(
     require_program_scope(principal, program_id, "export")
     if program_id is not None:
         services.ledger.load(program_id, Program)  # 404 for an id that is no program
-    with services.query_engine.connect() as connection:
+    with engine.connect() as connection:
         checkpoint = checkpoint_or_latest(
             connection, checkpoint_id, when_none="an export needs one to end with")
     # Everything that can fail cleanly has been checked: the stream starts with a 200.
     lines = (export_jsonl if format == "jsonl" else export_csv)(
-        services.query_engine, checkpoint_id=checkpoint.id, program_id=program_id,
+        engine, checkpoint_id=checkpoint.id, program_id=program_id,
         note=lambda made, db: cosigned_note(db, made, services.settings.log_origin,
                                             services.signing_key).text())
     name = f"ledger-audit-{program_id or 'all'}-checkpoint-{checkpoint.id}.{format}"
-    return StreamingResponse(lines, media_type=EXPORT_TYPES[format],
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    source = {READ_FROM: where} if (where := response.headers.get(READ_FROM)) else {}
+    return StreamingResponse(lines, media_type=EXPORT_TYPES[format], headers={
+        "Content-Disposition": f'attachment; filename="{name}"', **source})
 
 
 def _after_id(cursor: str | None) -> int:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ledger.access.authorization import component_program, visible
 from ledger.api.commands import CommandDep
-from ledger.api.deps import ReadDep, ReaderDep, require_scope
+from ledger.api.deps import ReadDep, ReaderDep, ReplayDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.schemas.commands import Accepted
 from ledger.api.schemas.governance import (
@@ -80,34 +80,34 @@ def get_decision_review(decision_id: UUID, principal: ReaderDep,
 @reports.get("/programs/{program_id}/reports/benefits",
              response_model=list[BenefitRealization])
 def get_benefits_report(program_id: UUID, principal: ReaderDep,
-                        services: ServicesDep) -> list[BenefitRealization]:
+                        ledger: ReplayDep) -> list[BenefitRealization]:
     """Baseline, target, latest, realization, a linear forecast, and target drift."""
     require_scope(principal, program_id)
-    return services.ledger.benefits_realization(program_id)
+    return ledger.benefits_realization(program_id)
 
 
 @reports.get("/programs/{program_id}/reports/decisions",
              response_model=list[DecisionOutcomeOut])
 def get_decisions_report(
-    program_id: UUID, principal: ReaderDep, services: ServicesDep,
+    program_id: UUID, principal: ReaderDep, ledger: ReplayDep,
     taken_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
     taken_to: Annotated[IsoDatetime | None, Query(alias="to")] = None,
 ) -> list[DecisionOutcomeOut]:
     """Decisions taken in the period, with the measured outcomes of the benefits affected."""
     require_scope(principal, program_id)
-    return [DecisionOutcomeOut.of(o) for o in services.ledger.decisions_in_period(
+    return [DecisionOutcomeOut.of(o) for o in ledger.decisions_in_period(
         program_id, utc(taken_from), utc(taken_to))]
 
 
 @reports.get("/programs/{program_id}/reports/watermelons",
              response_model=list[StatusJump])
 def get_watermelons_report(
-    program_id: UUID, principal: ReaderDep, services: ServicesDep,
+    program_id: UUID, principal: ReaderDep, ledger: ReplayDep,
     within_days: Annotated[int, Query(ge=0, le=3650)] = 30,
 ) -> list[StatusJump]:
     """Projects that went from green to red without amber, or within N days of green."""
     require_scope(principal, program_id)
-    return services.ledger.watermelons(program_id, within_days)
+    return ledger.watermelons(program_id, within_days)
 
 
 def utc(moment: datetime | None) -> datetime | None:

@@ -10,7 +10,7 @@ from ledger.api.problems import problem
 from ledger.projections.failures import live_failures
 from ledger.projections.status import follower_statuses
 from ledger.projections.tracking import current_position
-from ledger.services import ServicesDep
+from ledger.services import Services, ServicesDep
 from ledger.store import DATABASE_DOWN
 
 router = APIRouter(tags=["health"])
@@ -50,7 +50,8 @@ def check_readiness(services: ServicesDep) -> dict[str, object] | JSONResponse:
     projection = {"position": position, "head": head, "lag": max(0, head - position)}
     # Feeds (`ledger publish`) are shown, not judged: a follower behind is not a reason to
     # stop sending this process traffic.
-    shown = {"projection": projection, **({"followers": followers} if followers else {})}
+    shown = {"projection": projection, **({"followers": followers} if followers else {}),
+             **({"standby": _standby(services)} if services.standby is not None else {})}
     if not count:
         return {"status": "ready", **shown}
     return {"status": "degraded", **shown, "failures": {
@@ -59,3 +60,14 @@ def check_readiness(services: ServicesDep) -> dict[str, object] | JSONResponse:
         "detail": "these events could not be applied to a read model, so reads of their "
                   "entities answer 409; fix the cause, then run `ledger projections "
                   "retry-failures`"}}
+
+
+def _standby(services: Services) -> dict[str, object]:
+    """LEDGER_READ_DATABASE_URL's standby as the monitor last saw it: shown, not judged, as
+    reads go to the primary while it is down or behind."""
+    assert services.standby is not None
+    monitor = services.standby.monitor
+    state = monitor.state
+    return {"reachable": state.reachable, "position": state.position,
+            "lag_seconds": None if state.lag_seconds is None else round(state.lag_seconds, 3),
+            "max_lag_seconds": monitor.max_lag, "read_from": monitor.usable()}

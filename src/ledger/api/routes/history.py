@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from ledger.access.authorization import component_program
-from ledger.api.deps import HistoryReaderDep, require_scope
+from ledger.api.deps import HistoryReaderDep, ReplayDep, require_scope
 from ledger.api.problems import PROBLEM_RESPONSES
 from ledger.api.routes.decisions import utc
 from ledger.api.schemas.history import AsOfOut, HistoryEntryOut
@@ -23,7 +23,7 @@ router = APIRouter(tags=["history"], responses=PROBLEM_RESPONSES)
 
 @router.get("/programs/{program_id}/as-of", response_model=AsOfOut)
 def get_program_as_of(
-    program_id: UUID, principal: HistoryReaderDep, services: ServicesDep,
+    program_id: UUID, principal: HistoryReaderDep, services: ServicesDep, ledger: ReplayDep,
     at: Annotated[IsoDatetime | None, Query(description=(
         "Recorded time: what was known then. Give `at` or `position`, not both (422)."))]
     = None,
@@ -40,15 +40,15 @@ def get_program_as_of(
         raise InvalidInput("position", "give either at or position, not both")
     if position is not None and position > (head := services.ledger.head_position()):
         raise InvalidInput("position", f"is past the log's head (position {head})")
-    snapshot = services.ledger.program_as_of(program_id, position=position, at=utc(at),
+    snapshot = ledger.program_as_of(program_id, position=position, at=utc(at),
                                              effective=utc(effective))
     return AsOfOut.of(snapshot)
 
 
 @router.get("/aggregates/{aggregate_id}/history", response_model=list[HistoryEntryOut])
 def get_aggregate_history(aggregate_id: UUID, principal: HistoryReaderDep,
-                          services: ServicesDep) -> list[HistoryEntryOut]:
+                          ledger: ReplayDep) -> list[HistoryEntryOut]:
     """Every event of one aggregate: who, when (both times), why, and fields before → after."""
-    component_program(principal, services.ledger.program_of, aggregate_id)
-    return [HistoryEntryOut.of(entry) for entry in services.ledger.history(aggregate_id)]
+    component_program(principal, ledger.program_of, aggregate_id)
+    return [HistoryEntryOut.of(entry) for entry in ledger.history(aggregate_id)]
 

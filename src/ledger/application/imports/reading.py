@@ -111,7 +111,8 @@ def _xlsx(content: bytes, max_expanded: int, max_rows: int) -> Sheet:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):  # a zip feature
+        # Python cannot read (NotImplementedError: "zip file version 6.4") is a 422 too
         raise refuse("the file starts like an XLSX workbook but is not a readable zip "
                      "archive", "unreadable_xlsx") from None
     if expanded > max_expanded:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ledger.application.simulation.figures import SECTIONS, Figures
+from ledger.application.simulation.figures import SECTIONS, Figures, month_load, with_months
 
 
 def differences(before: Figures, after: Figures) -> list[dict[str, Any]]:
@@ -24,9 +24,25 @@ def differences(before: Figures, after: Figures) -> list[dict[str, Any]]:
             elif entity_id not in old:
                 lines.append({**where, "figure": None, "path": [], "change": "added"})
             else:
-                lines.extend({**where, **line} for line in _changed(old[entity_id],
-                                                                    new[entity_id]))
+                lines.extend({**where, **line}
+                             for line in _changed(*_comparable(section, old[entity_id],
+                                                               new[entity_id])))
     return lines
+
+
+def _comparable(section: str, before: dict[str, Any], after: dict[str, Any]
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A resource's months listed alike on both sides (see ``month_load``), without the
+    capacity each month repeats: a resource has one capacity, compared once."""
+    if section != "resources":
+        return before, after
+    months = before["months"].keys() | after["months"].keys()
+    return _once(with_months(before, months)), _once(with_months(after, months))
+
+
+def _once(resource: dict[str, Any]) -> dict[str, Any]:
+    return {**resource, "months": {m: {k: v for k, v in load.items() if k != "capacity"}
+                                   for m, load in resource["months"].items()}}
 
 
 def _changed(before: dict[str, Any], after: dict[str, Any],
@@ -54,6 +70,9 @@ def delta(before: Any, after: Any) -> float | None:
 def figure_at(figures: Figures, section: str, entity_id: str, path: list[str]) -> Any:
     """One figure by its path (``["months", "2026-03", "allocated"]``), or None."""
     value: Any = figures.get(section, {}).get(entity_id)
+    if section == "resources" and value is not None and len(path) == 3 \
+            and path[0] == "months":
+        return month_load(value, path[1]).get(path[2])
     for part in path:
         if not isinstance(value, dict):
             return None

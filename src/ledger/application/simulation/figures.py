@@ -66,7 +66,22 @@ def _resource(resource: SharedResource) -> dict[str, Any]:
         months[month] = {"allocated": _number(allocated), "capacity": _number(capacity),
                          "over": _number(over),
                          "governed": bool(over) and resource.is_governed(month)}
-    return {"name": resource.name, "unit": resource.unit, "months": months}
+    return {"name": resource.name, "unit": resource.unit, "capacity": _number(capacity),
+            "months": months}
+
+
+def month_load(resource: dict[str, Any], month: str) -> dict[str, Any]:
+    """A resource's figures for a month; a month with no allocation is nothing allocated
+    against the capacity (figures list only months that have allocations)."""
+    return resource["months"].get(month) or {
+        "allocated": 0.0, "capacity": resource["capacity"], "over": 0.0, "governed": False}
+
+
+def with_months(resource: dict[str, Any], months: set[str]) -> dict[str, Any]:
+    """The resource's figures listing each of ``months``, so two sets of figures compare
+    month by month even where only one of them has allocations."""
+    return {**resource, "months": {m: month_load(resource, m)
+                                   for m in sorted(months | resource["months"].keys())}}
 
 
 def _dependency(dependency: Dependency, names: dict[Any, str],

@@ -96,32 +96,37 @@ class Simulations(Replay):
         with ExitStack() as appending:  # Snapshot.appending takes no lock
             batch = Batch(snapshot, snapshot.program.id, by, appending)
             for index, command in enumerate(commands):
-                steps.append(self._step(batch, index, command))
+                steps.append(_step(batch, index, command))
         after = _program_after(snapshot, batch.aggregates)
         figures = program_figures(after[0], after[1], now.date())
         return ScenarioOutcome(key, steps, figures, differences(baseline, figures))
 
-    def _step(self, batch: Batch, index: int, command: Command) -> Step:
-        name = type_name(type(command))
-        try:
-            batch.attempt(command)
-        except LedgerError as refusal:
-            return Step(index, name, "refused", rule=refusal.rule, detail=refusal.message,
-                        field=getattr(refusal, "field", None))
-        # What this command recorded: the events it left pending (earlier ones were taken).
-        events = [self._readable(event) for aggregate in batch.aggregates.values()
-                  for event in aggregate.collect_events()]
-        return Step(index, name, "accepted",
-                    events=sorted(events, key=lambda e: (e["aggregate_type"] == "Program",)))
 
-    def _readable(self, event: Any) -> dict[str, Any]:
-        data = {k: plain(v) for k, v in vars(event).items() if k not in METADATA_FIELDS}
-        event_type = type(event).__name__
-        return {"aggregate_type": type(event).__qualname__.split(".")[0],
-                "aggregate_id": str(event.originator_id), "version": event.originator_version,
-                "event_type": event_type, "effective_at": plain(event.effective_at),
-                "reason": event.reason, "summary": summarize(event_type, data, event.reason),
-                "fields": data}
+
+def _step(batch: Batch, index: int, command: Command) -> Step:
+    """Run one command of a scenario; refused, it leaves the batch as it was."""
+    name = type_name(type(command))
+    try:
+        batch.attempt(command)
+    except LedgerError as refusal:
+        return Step(index, name, "refused", rule=refusal.rule, detail=refusal.message,
+                    field=getattr(refusal, "field", None))
+    # What this command recorded: the events it left pending (earlier ones were taken).
+    events = [_readable(event) for aggregate in batch.aggregates.values()
+              for event in aggregate.collect_events()]
+    return Step(index, name, "accepted",
+                events=sorted(events, key=lambda e: (e["aggregate_type"] == "Program",)))
+
+
+def _readable(event: Any) -> dict[str, Any]:
+    """An event that would be recorded, as the audit timeline shows one."""
+    data = {k: plain(v) for k, v in vars(event).items() if k not in METADATA_FIELDS}
+    event_type = type(event).__name__
+    return {"aggregate_type": type(event).__qualname__.split(".")[0],
+            "aggregate_id": str(event.originator_id), "version": event.originator_version,
+            "event_type": event_type, "effective_at": plain(event.effective_at),
+            "reason": event.reason, "summary": summarize(event_type, data, event.reason),
+            "fields": data}
 
 
 def _program_after(snapshot: Snapshot, touched: dict[UUID, LedgerAggregate]
