@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench import (
     baselines,
+    board_pack,
     feeds,
     http_load,
     logfigures,
@@ -182,6 +183,7 @@ def run(size: str, fresh: bool, write_path_only: bool = False,
             ("PostgreSQL logs", lambda: log_suite("postgresql", sizes, figures, fresh)),
             ("SQLite logs (P7)", lambda: log_suite("sqlite", sizes, figures, fresh)),
             ("Standby reads (S1, S2)", lambda: standby.measure(*sizes["standby"])),
+            ("P10 board pack", lambda: board_pack.p10_figures(sizes["repeats"])),
         ]
     for name, measure in phases:
         try:

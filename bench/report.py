@@ -15,7 +15,7 @@ _LOG_FIGURES = (["W", *(f"G.{s}" for s in _SIZES)] + ["P4", "P6"]
                 + [f"{f}.{s}" for f in ("P4.rss", "P6.rss", "P6.export.rss") for s in _SIZES])
 EXPECTED = (["B1", "B2", "B3", "B3e", "B4", "B5", "P1", "H0", "P1.api", "P2", "P2.one",
              "P2.w2", "P2.one.w2", "P3", "P2.whatif",
-             "L1", "P5a", "P5b", "P8", "P9.sse", "P9.nats",
+             "L1", "P5a", "P5b", "P8", "P9.sse", "P9.nats", "B10", "P10",
              *_LOG_FIGURES, "B1s", "B3s", "B3se", "P7.cmd", "P7.P5a", "P7.P5b", "P7.P8"]
             + [f"P7.{f}" for f in _LOG_FIGURES])
 

@@ -8,6 +8,7 @@ The layers, lowest first (DESIGN.md, "Layers are folders, and imports point down
    and ``migrate``: they read and write tables, never run commands.
 3. ``application``: the commands, over the event store.
 4. ``services``: the container of the long-lived objects a process holds.
+4½. ``pack``: the board pack (cut, rendered, verified), shared by the edges below it.
 5. ``api``, ``ui``, ``demo`` and ``witness``: the edges; none imports another edge.
 6. The composition root, ``bootstrap`` (engines, ledger, projector, scheduler, services)
    and ``web`` (the app factory that mounts the API and the UI).
@@ -31,11 +32,12 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"audit", "projections", "access", "feeds", "store", "schema", "migrate"}),
     frozenset({"application"}),
     frozenset({"services"}),
+    frozenset({"pack"}),  # the board pack, which the API, the pages and the CLI all render
     frozenset({"api", "ui", "demo", "witness"}),
     frozenset({"bootstrap", "web"}),
     frozenset({"cli", "__main__"}),
 )
-SHARED_LAYERS = frozenset({0, 1, 5})  # packages of these layers may import each other
+SHARED_LAYERS = frozenset({0, 1, 6})  # packages of these layers may import each other
 TOP = "ledger"  # the package's own __init__ (its version) sits below everything
 
 

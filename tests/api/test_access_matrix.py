@@ -112,6 +112,7 @@ ROUTES: list[Route] = [
         lambda w: f"/v1/programs/{w.program}/reports/benefits",
         lambda w: f"/v1/programs/{w.program}/reports/decisions",
         lambda w: f"/v1/programs/{w.program}/reports/watermelons",
+        lambda w: f"/v1/programs/{w.program}/board-pack",
     )),
     *((HISTORY, "GET", path, NO_BODY) for path in (
         lambda w: f"/v1/programs/{w.program}/as-of?position=3",

@@ -11,6 +11,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from ledger.ui.board_pack import router as pack_router
 from ledger.ui.routes import router as ui_router
 from tests.api.conftest import ROLES, Api, World, propose_with_a_refusal
 
@@ -27,6 +28,7 @@ READ, WRITE, TIMELINE, WHOLE_LOG = "read", "write", "timeline", "whole log"
 PAGES: list[Page] = [
     (READ, lambda w: f"/ui/programs/{w.program}"),
     (READ, lambda w: f"/ui/decisions/{w.decision}"),
+    (READ, lambda w: f"/ui/programs/{w.program}/board-pack"),
     (WRITE, lambda w: f"/ui/proposals/{w.proposal}"),  # as the API's comparison
     (TIMELINE, lambda w: f"/ui/audit?program_id={w.program}"),
     (TIMELINE, lambda w: "/ui/audit"),  # every program: needs a token for all of them
@@ -36,7 +38,7 @@ ALLOWED = {READ: set(ROLES), WRITE: {"editor", "admin"},
            TIMELINE: {"editor", "auditor", "admin"}, WHOLE_LOG: {"auditor", "admin"}}
 # Pages anyone signed in may open, that show only what the token's scope holds.
 OPEN_TO_ALL = {"/ui"}
-PUBLIC = {"/ui/login", "/ui/logout"}
+PUBLIC = {"/ui/login", "/ui/logout", "/ui/board-pack.css"}
 
 
 def csrf_token(client: TestClient) -> str:
@@ -141,7 +143,8 @@ def test_a_scoped_reader_cannot_learn_another_programs_code(api: Api, world: Wor
 
 def test_every_ui_page_is_in_the_matrix(ui_world: UiWorld) -> None:
     world = ui_world
-    paths = {route.path for route in ui_router.routes if isinstance(route, APIRoute)}
+    paths = {route.path for router in (ui_router, pack_router) for route in router.routes
+             if isinstance(route, APIRoute)}
     assert "/ui/verify" in paths
     covered = {re.sub(r"[0-9a-f-]{36}", "{id}", path(world).partition("?")[0])
                for _, path in PAGES}

@@ -13,6 +13,7 @@ from ledger.api.problems import install_error_handlers
 from ledger.api.routes import (
     audit,
     benefits,
+    board_pack,
     decisions,
     dependencies,
     feeds,
@@ -53,7 +54,8 @@ def api_app(lifespan: Lifespan[FastAPI]) -> FastAPI:
     for router in (programs.router, projects.router, dependencies.router, resources.router,
                    benefits.router, risks.router, decisions.router, decisions.reports,
                    history.router, audit.router, tokens.router, feeds.router,
-                   webhooks.router, imports.router, whatif.router, proposals.router):
+                   webhooks.router, imports.router, whatif.router, proposals.router,
+                   board_pack.router):
         app.include_router(router, prefix="/v1")
     app.include_router(health.router)
     app.include_router(transparency.router)

@@ -10,6 +10,7 @@ from ledger.cli.errors import run_cleanly
 def build_app() -> typer.Typer:
     """The full command tree; subcommand modules load here so `import ledger` stays light."""
     from ledger.cli.audit import app as audit_app
+    from ledger.cli.board_pack import board_pack, verify_pack
     from ledger.cli.db import app as db_app
     from ledger.cli.demo import demo
     from ledger.cli.imports import app as import_app
@@ -34,12 +35,14 @@ def build_app() -> typer.Typer:
     app.command()(serve)
     app.command()(publish)
     app.add_typer(tokens_app, name="tokens")
+    audit_app.command("verify-pack")(verify_pack)
     app.add_typer(audit_app, name="audit")
     app.add_typer(witness_app, name="witness")
     app.add_typer(import_app, name="import")
     app.command()(demo)
     app.command()(state)
     app.command("what-if")(what_if)
+    app.command("board-pack")(board_pack)
     return app
 
 

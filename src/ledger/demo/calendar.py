@@ -28,3 +28,8 @@ def month_ends(first: date, count: int) -> list[datetime]:
 
 def month_key(moment: datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
+
+
+# The steering committee met on these dates; each got a board pack (`ledger board-pack`),
+# the second with "since" the first.
+STEERING_COMMITTEES = (date(2026, 1, 12), date(2026, 3, 23))

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from ledger.domain.errors import LedgerError
+from ledger.ui import board_pack
 from ledger.ui.routes import render, router
 from ledger.ui.session import SignInRequired
 
@@ -27,6 +28,7 @@ def install_ui(app: FastAPI) -> None:
     """After ``install_error_handlers``: the UI answers its errors with the API's status,
     title and detail, as a page."""
     app.include_router(router)
+    app.include_router(board_pack.router)
     app.mount("/ui/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="ui-static")
 
