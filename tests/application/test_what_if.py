@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 from threading import Thread
+from typing import Any
 from uuid import uuid4
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ledger.application import ProgramLedger
+from ledger.application import ProgramLedger, handling
+from ledger.application.commands.projects import ChangeProjectLifecycle, ReportProjectStatus
 from ledger.application.commands.resources import AllocateResource, ChangeResourceCapacity
 from ledger.application.commands.risks import AssessRisk, RaiseRisk
 from ledger.application.simulation.catalog import parse_command
 from ledger.audit.verify import verify
-from ledger.domain.errors import InvalidInput, InvalidRows
+from ledger.domain.errors import InvalidInput, InvalidRows, InvariantViolated
+from ledger.domain.project import Project
 from ledger.domain.risk import Risk
 from tests.application.builders import ALICE, ProgramBuilder
 
@@ -156,3 +159,35 @@ def test_what_ifs_racing_real_writers_write_nothing(ledger: ProgramLedger,
     checked = verify(ledger.recorder.datastore.engine,  # type: ignore[attr-defined]
                      Ed25519PrivateKey.generate().public_key())
     assert checked.ok and checked.checked == head + 20
+
+
+class ReportThenBreak(ReportProjectStatus):
+    """A test-only command whose handler changes its project and then is refused: no handler
+    of the product does that today, and a what-if must still leave no trace of it."""
+
+
+def test_a_command_refused_after_changing_an_aggregate_leaves_no_trace(
+        ledger: ProgramLedger, erp: ProgramBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = erp.project("ERP build", "ledger")
+    ledger.execute(ChangeProjectLifecycle(project_id=project, status="in_progress",
+                                          reason="go"), by=ALICE)
+    version = ledger.load(project, Project).version
+
+    def report_then_break(command: ReportThenBreak, subject: Project, context: Any) -> None:
+        subject.report_status({"overall": "red", **dict.fromkeys(
+            ("schedule", "cost", "scope", "resources"), "red")}, "broken", context.by, "r")
+        raise InvariantViolated("refused after the change", rule="test_only_rule")
+
+    monkeypatch.setitem(handling._HANDLERS, ReportThenBreak, report_then_break)
+    report = {"project_id": project, "schedule": "green", "cost": "green", "scope": "green",
+              "resources": "green"}
+    result = ledger.what_if(erp.program_id, [("s", [
+        ReportProjectStatus(overall="green", **report),
+        ReportThenBreak(overall="green", **report),
+        ReportProjectStatus(overall="amber", reason="slipping", **{**report, "cost": "amber"}),
+    ])], by=ALICE)
+
+    first, broken, third = result.scenarios[0].steps
+    assert (broken.status, broken.rule) == ("refused", "test_only_rule")
+    assert [e["version"] for e in first.events + third.events] == [version + 1, version + 2]
+    assert result.scenarios[0].figures["scope"][str(project)]["overall"] == "amber"

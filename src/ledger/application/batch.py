@@ -11,9 +11,8 @@ the whole batch or none of it, and replay treats it as one command.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, ExitStack
-from copy import deepcopy
-from typing import Protocol, TypeVar
+from contextlib import AbstractContextManager, ExitStack, suppress
+from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.persistence import Recording
@@ -70,6 +69,7 @@ class Batch:
         self._changed: list[LedgerAggregate] = []
         # Per command: (what it reports, and the last version of each aggregate it changed).
         self._steps: list[tuple[Command, LedgerAggregate, dict[UUID, int]]] = []
+        self._taken: dict[UUID, list[Any]] = {}  # see take_events
 
     def load(self, aggregate_id: UUID, cls: type[TAggregate],
              if_match: int | None = None) -> TAggregate:
@@ -126,13 +126,41 @@ class Batch:
     def attempt(self, command: Command) -> LedgerAggregate:
         """Run ``command`` as ``execute`` does; if it is refused, leave the batch as it was
         before it, so later commands run as if it had never been asked (a what-if reports
-        each refusal and goes on)."""
-        kept = deepcopy((self._loaded, self._changed, self._steps))
+        each refusal and goes on). Nothing is copied up front: on a refusal, each aggregate
+        the command changed is read again from the source and brought up to date with the
+        events this batch had taken from it (``take_events``)."""
+        versions = {i: a.version for i, a in self._loaded.items()}
+        steps, changed = len(self._steps), [a.id for a in self._changed]
         try:
             return self.execute(command)
         except Exception:
-            self._loaded, self._changed, self._steps = kept
+            for aggregate_id, aggregate in list(self._loaded.items()):
+                if aggregate_id not in versions:
+                    del self._loaded[aggregate_id]
+                elif aggregate.version != versions[aggregate_id]:
+                    self._loaded[aggregate_id] = self._as_taken(aggregate_id, type(aggregate))
+            self._steps = self._steps[:steps]
+            self._changed = [self._loaded[i] for i in changed]
             raise
+
+    def take_events(self) -> list[Any]:
+        """The events the commands so far left pending, taken off their aggregates (for a
+        batch that will not be saved) and kept, so ``attempt`` can rebuild an aggregate."""
+        taken: list[Any] = []
+        for aggregate in self._loaded.values():
+            events = aggregate.collect_events()
+            self._taken.setdefault(aggregate.id, []).extend(events)
+            taken += events
+        return taken
+
+    def _as_taken(self, aggregate_id: UUID, cls: type[LedgerAggregate]) -> LedgerAggregate:
+        """The aggregate as the source has it, plus the events this batch took from it."""
+        aggregate: Any = None
+        with suppress(NotFound):  # made earlier in this batch: its first event makes it
+            aggregate = self.source.load(aggregate_id, cls)
+        for event in self._taken.get(aggregate_id, []):
+            aggregate = event.mutate(aggregate)
+        return cast(LedgerAggregate, aggregate)
 
     def cited_decision(self, decision_id: UUID | None) -> Decision | None:
         """The decision a command cites, as this batch has it (it may have recorded it)."""

@@ -3,10 +3,10 @@ reads from. It never writes and holds no lock, so boards may simulate while mana
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from copy import deepcopy
-from typing import TypeVar
+from typing import TypeVar, cast
 from uuid import UUID
 
 from ledger.application.replay import ProgramAsOf
@@ -43,6 +43,10 @@ class Snapshot:
 
     def load(self, aggregate_id: UUID, cls: type[TAggregate],
              if_match: int | None = None) -> TAggregate:
+        return copy_of(self._recorded(aggregate_id, cls, if_match))
+
+    def _recorded(self, aggregate_id: UUID, cls: type[TAggregate],
+                  if_match: int | None = None) -> TAggregate:
         aggregate = self._by_id.get(aggregate_id)
         if not isinstance(aggregate, cls):
             # Only this program's aggregates can be read: a command citing another
@@ -53,11 +57,11 @@ class Snapshot:
             raise PreconditionFailed(
                 f"{kind_of(cls)} {aggregate_id} was at version {aggregate.version} at "
                 f"position {self.position}, not {if_match}")
-        return deepcopy(aggregate)
+        return aggregate
 
     def program_of(self, aggregate_id: UUID,
                    cls: type[LedgerAggregate] = LedgerAggregate) -> UUID:
-        self.load(aggregate_id, cls)
+        self._recorded(aggregate_id, cls)
         return self.program.id
 
     def current_states(self, aggregate_ids: Sequence[UUID],
@@ -82,3 +86,9 @@ class Snapshot:
         """No lock: nothing is appended. The events still share one moment, as they would."""
         with one_moment():
             yield
+
+
+def copy_of(aggregate: TAggregate) -> TAggregate:
+    """A deep copy, by pickling: for aggregates of thousands of events several times faster
+    than ``copy.deepcopy``, which a what-if would otherwise spend most of its time in."""
+    return cast(TAggregate, pickle.loads(pickle.dumps(aggregate, pickle.HIGHEST_PROTOCOL)))

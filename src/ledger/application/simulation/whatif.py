@@ -112,8 +112,7 @@ def _step(batch: Batch, index: int, command: Command) -> Step:
         return Step(index, name, "refused", rule=refusal.rule, detail=refusal.message,
                     field=getattr(refusal, "field", None))
     # What this command recorded: the events it left pending (earlier ones were taken).
-    events = [_readable(event) for aggregate in batch.aggregates.values()
-              for event in aggregate.collect_events()]
+    events = [_readable(event) for event in batch.take_events()]
     return Step(index, name, "accepted",
                 events=sorted(events, key=lambda e: (e["aggregate_type"] == "Program",)))
 
