@@ -32,11 +32,14 @@ def test_a_figure_is_named_as_a_board_names_it() -> None:
 def test_a_prediction_line_keeps_a_dotted_key_whole_and_sums_up_its_error() -> None:
     check = PredictionCheck("p", "hire", 12, "2026-03-01T00:00:00", [
         {"section": "scope", "id": "x", "name": "ERP", "figure": "deliverables.wh.v2.status",
-         "baseline": "planned", "predicted": "deferred", "actual": "planned", "miss": None,
+         "path": ["deliverables", "wh.v2", "status"], "baseline": "planned",
+         "predicted": "deferred", "actual": "planned", "miss": None,
          "held": False},
         {"section": "resources", "id": "r", "name": "SAP", "figure": "months.2026-03.allocated",
-         "baseline": 1.5, "predicted": 3.0, "actual": 1.5, "miss": -1.5, "held": False},
-        {"section": "risks", "id": "k", "name": "New risk", "figure": None, "baseline": False,
+         "path": ["months", "2026-03", "allocated"], "baseline": 1.5, "predicted": 3.0,
+         "actual": 1.5, "miss": -1.5, "held": False},
+        {"section": "risks", "id": "k", "name": "New risk", "figure": None, "path": [],
+         "baseline": False,
          "predicted": True, "actual": True, "miss": None, "held": True}])
     scope, load, risk = prediction_rows(check, {("resources", "r"): "FTE"})
     assert (scope.figure, scope.predicted, scope.miss) == ("“wh.v2”: status", "deferred", "")

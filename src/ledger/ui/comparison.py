@@ -27,7 +27,7 @@ from ledger.ui.figure_wording import (
 
 DECISION_STEP = "record_proposed_decision"  # step 0 of every option: the decision itself
 BASELINE = "As it stands"
-MONTH_FIGURES = ("capacity", "allocated", "over", "governed")
+MONTH_FIGURES = ("allocated", "over", "governed")
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _sections(baseline: Figures, outcomes: list[ScenarioOutcome]
 
 
 def _figure_order(path: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
-    """A resource's months figure by figure (capacity, then allocated …), month by month."""
+    """A resource's months figure by figure (allocated, then over …), month by month."""
     if len(path) == 3 and path[0] == "months" and path[2] in MONTH_FIGURES:
         return MONTH_FIGURES.index(path[2]), (path[1],)
     return -1, path

@@ -17,8 +17,6 @@ from ledger.ui.figure_wording import (
 )
 from ledger.ui.wording import count_of
 
-SPLIT_KEYS = ("deliverables", "months")  # their middle part (a key, a month) may hold dots
-
 
 @dataclass(frozen=True)
 class PredictionRow:
@@ -39,7 +37,7 @@ def prediction_rows(check: PredictionCheck,
     rows = []
     for line in check.lines:
         section, entity_id = str(line["section"]), str(line["id"])
-        path = _path(line.get("figure"))
+        path = [str(part) for part in line["path"]]
         unit = unit_of(section, path, units.get((section, entity_id), ""))
         # A line without a figure is an entity the decision was to add or remove.
         baseline, predicted, actual = (
@@ -61,13 +59,3 @@ def error_summary(check: PredictionCheck) -> str:
     if mape is not None:
         sentence += f" Mean absolute percentage error over the numeric figures: {mape:g}%."
     return sentence
-
-
-def _path(figure: object) -> list[str]:
-    """The figure's path from its dotted name (a line keeps the name, not the path)."""
-    if not isinstance(figure, str) or not figure:
-        return []
-    parts = figure.split(".")
-    if parts[0] in SPLIT_KEYS and len(parts) > 3:
-        return [parts[0], ".".join(parts[1:-1]), parts[-1]]
-    return parts

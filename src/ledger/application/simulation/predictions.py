@@ -13,8 +13,9 @@ from ledger.application.simulation.figures import Figures
 
 @dataclass(frozen=True)
 class PredictionCheck:
-    """``lines``: section, id, name, figure, baseline (when decided), predicted, actual (now),
-    ``miss`` (actual - predicted, for numbers) and ``held`` (actual equals predicted)."""
+    """``lines``: section, id, name, figure (and its exact ``path``), baseline (when
+    decided), predicted, actual (now), ``miss`` (actual - predicted, for numbers) and
+    ``held`` (actual equals predicted)."""
 
     proposal_id: str
     option: str
@@ -41,7 +42,8 @@ def check_prediction(prediction: dict[str, Any], now: Figures) -> PredictionChec
     added is checked by whether it exists, one that was to go by whether it is gone."""
     lines = []
     for line in prediction.get("lines", []):
-        where = {k: line.get(k) for k in ("section", "id", "name", "figure")}
+        where = {**{k: line.get(k) for k in ("section", "id", "name", "figure")},
+                 "path": list(line.get("path", []))}
         if line.get("change") in ("added", "removed"):
             exists = line["id"] in now.get(line["section"], {})
             predicted = line["change"] == "added"

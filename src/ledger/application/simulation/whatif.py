@@ -73,8 +73,9 @@ class Simulations(Replay):
         if position is not None and position < 1:
             raise InvalidInput("position", "give a position of 1 or more, or leave it out "
                                             "for the program as it stands")
-        if position is not None and position > self.head_position():
-            raise InvalidInput("position", f"the log holds {self.head_position()} events; "
+        head = self.head_position() if position is not None else 0
+        if position is not None and position > head:
+            raise InvalidInput("position", f"the log holds {head} events; "
                                             "give a position it has reached")
         state = self.program_as_of(program_id, position=position)
         return Snapshot(state, self.latest_checkpoint())
